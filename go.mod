@@ -1,0 +1,3 @@
+module github.com/gnnscale/gnnscale
+
+go 1.26.8
