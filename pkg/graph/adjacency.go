@@ -21,12 +21,6 @@ func (a *Adjacency) Reset() {
 	a.EdgeID = a.EdgeID[:0]
 	a.Weight = a.Weight[:0]
 	a.Time = a.Time[:0]
-	if cap(a.Weight) == 0 {
-		a.Weight = nil
-	}
-	if cap(a.Time) == 0 {
-		a.Time = nil
-	}
 }
 
 // Len returns the number of query nodes answered so far.
