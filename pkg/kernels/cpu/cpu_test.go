@@ -1,0 +1,30 @@
+package cpu_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
+	"github.com/gnnscale/gnnscale/pkg/kernels/kernelstest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// TestConformance runs the whole suite with the default settings, with one
+// worker, and with a grain of 1 and three workers so that even tiny inputs
+// are split (every split boundary gets exercised).
+func TestConformance(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []cpu.Option
+	}{
+		{"default", nil},
+		{"serial", []cpu.Option{cpu.WithWorkers(1)}},
+		{"split", []cpu.Option{cpu.WithWorkers(3), cpu.WithGrain(1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kernelstest.TestBackend(t, cpu.New(tc.opts...))
+		})
+	}
+}

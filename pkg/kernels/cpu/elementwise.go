@@ -1,0 +1,168 @@
+package cpu
+
+import (
+	"github.com/gnnscale/gnnscale/pkg/kernels/internal/check"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+// packed reports whether m's rows are laid out back to back.
+func packed(m *tensor.Dense) bool { return m == nil || m.Contiguous() }
+
+// flat returns rows [lo, hi) of a packed matrix as one slice.
+func flat(m *tensor.Dense, lo, hi int) []float32 { return m.Data[lo*m.Cols : hi*m.Cols] }
+
+// rowOf returns row i of m, or nil when m is nil.
+func rowOf(m *tensor.Dense, i int) []float32 {
+	if m == nil {
+		return nil
+	}
+	return m.Row(i)
+}
+
+// flatOf is flat that passes a nil matrix through as nil.
+func flatOf(m *tensor.Dense, lo, hi int) []float32 {
+	if m == nil {
+		return nil
+	}
+	return flat(m, lo, hi)
+}
+
+// each splits dst's rows across workers and calls fn on matching slices of
+// dst and the sources (any of which may be nil): one call per row range
+// when every matrix is packed, one per row otherwise.
+func (b *Backend) each(dst, x, y, z *tensor.Dense, fn func(d, x, y, z []float32)) {
+	if dst.Rows == 0 || dst.Cols == 0 {
+		return
+	}
+	all := packed(dst) && packed(x) && packed(y) && packed(z)
+	b.parallel(dst.Rows, dst.Rows*dst.Cols, func(lo, hi int) {
+		if all {
+			fn(flat(dst, lo, hi), flatOf(x, lo, hi), flatOf(y, lo, hi), flatOf(z, lo, hi))
+			return
+		}
+		for i := lo; i < hi; i++ {
+			fn(dst.Row(i), rowOf(x, i), rowOf(y, i), rowOf(z, i))
+		}
+	})
+}
+
+// pointwise checks that src has dst's shape and may alias it only exactly.
+func pointwise(op string, dst *tensor.Dense, name string, src *tensor.Dense) {
+	check.Same(op, "dst", dst, name, src)
+	check.AliasOK(op, "dst", dst, name, src)
+}
+
+// Add sets dst = a + b.
+func (bk *Backend) Add(dst, a, b *tensor.Dense) {
+	pointwise("Add", dst, "a", a)
+	pointwise("Add", dst, "b", b)
+	bk.each(dst, a, b, nil, func(d, x, y, _ []float32) {
+		y = y[:len(d)]
+		x = x[:len(d)]
+		for i := range d {
+			d[i] = x[i] + y[i]
+		}
+	})
+}
+
+// Axpy adds alpha * x to dst.
+func (b *Backend) Axpy(dst *tensor.Dense, alpha float32, x *tensor.Dense) {
+	pointwise("Axpy", dst, "x", x)
+	b.each(dst, x, nil, nil, func(d, x, _, _ []float32) { axpy(d, alpha, x) })
+}
+
+// Mul sets dst = a ⊙ b.
+func (bk *Backend) Mul(dst, a, b *tensor.Dense) {
+	pointwise("Mul", dst, "a", a)
+	pointwise("Mul", dst, "b", b)
+	bk.each(dst, a, b, nil, func(d, x, y, _ []float32) {
+		y = y[:len(d)]
+		x = x[:len(d)]
+		for i := range d {
+			d[i] = x[i] * y[i]
+		}
+	})
+}
+
+// Scale sets dst = alpha * a.
+func (b *Backend) Scale(dst *tensor.Dense, alpha float32, a *tensor.Dense) {
+	pointwise("Scale", dst, "a", a)
+	b.each(dst, a, nil, nil, func(d, x, _, _ []float32) { scaleTo(d, alpha, x) })
+}
+
+// AddRowVector adds v to every row of dst.
+func (b *Backend) AddRowVector(dst *tensor.Dense, v []float32) {
+	const op = "AddRowVector"
+	check.Dense(op, "dst", dst)
+	if len(v) != dst.Cols {
+		check.Panicf(op, "v has %d entries, want dst.Cols = %d", len(v), dst.Cols)
+	}
+	if dst.Cols == 0 {
+		return
+	}
+	b.parallel(dst.Rows, dst.Rows*dst.Cols, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			add(dst.Row(i), v)
+		}
+	})
+}
+
+// ScaleRows multiplies row i of dst by s[i].
+func (b *Backend) ScaleRows(dst *tensor.Dense, s []float32) {
+	const op = "ScaleRows"
+	check.Dense(op, "dst", dst)
+	if len(s) != dst.Rows {
+		check.Panicf(op, "s has %d entries, want dst.Rows = %d", len(s), dst.Rows)
+	}
+	if dst.Cols == 0 {
+		return
+	}
+	b.parallel(dst.Rows, dst.Rows*dst.Cols, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			scal(dst.Row(i), s[i])
+		}
+	})
+}
+
+// SumRows sets dst[j] = sum_i a[i, j]. Workers split the columns; each
+// column band is summed in float32 over blocks of sumBlock rows and the
+// block sums are accumulated in float64, so long columns keep their
+// precision without any allocation.
+func (b *Backend) SumRows(dst []float32, a *tensor.Dense) {
+	const op = "SumRows"
+	check.Dense(op, "a", a)
+	if len(dst) != a.Cols {
+		check.Panicf(op, "dst has %d entries, want a.Cols = %d", len(dst), a.Cols)
+	}
+	b.parallelCols(a.Cols, a.Rows*a.Cols, func(flo, fhi int) {
+		for c0 := flo; c0 < fhi; c0 += sumBand {
+			c1 := min(c0+sumBand, fhi)
+			sumRowsBand(dst[c0:c1], a, c0)
+		}
+	})
+}
+
+const (
+	sumBand  = 64  // columns summed together (stack buffers)
+	sumBlock = 256 // rows summed in float32 before widening
+)
+
+// sumRowsBand sets dst[j] to the sum of column c0+j of a, len(dst) <= sumBand.
+func sumRowsBand(dst []float32, a *tensor.Dense, c0 int) {
+	w := len(dst)
+	var acc [sumBand]float64
+	var part [sumBand]float32
+	for r0 := 0; r0 < a.Rows; r0 += sumBlock {
+		p := part[:w]
+		clear(p)
+		for i := r0; i < min(r0+sumBlock, a.Rows); i++ {
+			add(p, a.Row(i)[c0:c0+w])
+		}
+		for j, v := range p {
+			acc[j] += float64(v)
+		}
+	}
+	for j := range dst {
+		dst[j] = float32(acc[j])
+	}
+}

@@ -1,0 +1,55 @@
+package cpu
+
+import (
+	"github.com/gnnscale/gnnscale/pkg/kernels/internal/check"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+// Gather sets dst row i to src row ids[i], splitting dst rows across
+// workers. Every id is checked first, so a bad id panics before any write.
+func (b *Backend) Gather(dst, src *tensor.Dense, ids []int32) {
+	const op = "Gather"
+	check.Dense(op, "src", src)
+	check.Shape(op, "dst", dst, len(ids), src.Cols)
+	check.NoOverlap(op, "dst", dst, "src", src)
+	check.Ids(op, ids, src.Rows)
+	if dst.Cols == 0 {
+		return
+	}
+	b.parallel(len(ids), len(ids)*src.Cols, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			copy(dst.Row(i), src.Row(int(ids[i])))
+		}
+	})
+}
+
+// ScatterAdd adds src row i to dst row ids[i]. Several i may share a
+// destination row, so workers split the feature columns (each owns a band
+// of every dst row) when rows are wide enough, and otherwise split the
+// destination rows (each scans all ids and handles the ones it owns).
+func (b *Backend) ScatterAdd(dst, src *tensor.Dense, ids []int32) {
+	const op = "ScatterAdd"
+	check.Dense(op, "dst", dst)
+	check.Shape(op, "src", src, len(ids), dst.Cols)
+	check.NoOverlap(op, "dst", dst, "src", src)
+	check.Ids(op, ids, dst.Rows)
+	f := dst.Cols
+	if f == 0 {
+		return
+	}
+	if f >= 2*colBlock {
+		b.parallelCols(f, len(ids)*f, func(flo, fhi int) {
+			for i, id := range ids {
+				add(dst.Row(int(id))[flo:fhi], src.Row(i)[flo:fhi])
+			}
+		})
+		return
+	}
+	b.parallel(dst.Rows, len(ids)*f, func(lo, hi int) {
+		for i, id := range ids {
+			if int(id) >= lo && int(id) < hi {
+				add(dst.Row(int(id)), src.Row(i))
+			}
+		}
+	})
+}
