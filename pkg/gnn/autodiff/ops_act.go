@@ -1,0 +1,116 @@
+package autodiff
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gnnscale/gnnscale/pkg/kernels"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+// Act returns f(x) elementwise.
+func (t *Tape) Act(x *Var, f kernels.Act) *Var {
+	y := t.alloc(x.Value.Rows, x.Value.Cols)
+	t.b.Activation(y, f, x.Value)
+	return t.result(y, func(out *Var) {
+		t.accumulate(x, func(dst *tensor.Dense) {
+			t.b.ActivationBackward(dst, f, x.Value, out.Value, out.Grad)
+		})
+	}, x)
+}
+
+// ReLU returns max(x, 0).
+func (t *Tape) ReLU(x *Var) *Var { return t.Act(x, kernels.Act{Kind: kernels.ReLU}) }
+
+// ELU returns x for x > 0, alpha*(exp(x)-1) otherwise.
+func (t *Tape) ELU(x *Var, alpha float32) *Var {
+	return t.Act(x, kernels.Act{Kind: kernels.ELU, Alpha: alpha})
+}
+
+// LeakyReLU returns x for x > 0, slope*x otherwise.
+func (t *Tape) LeakyReLU(x *Var, slope float32) *Var {
+	return t.Act(x, kernels.Act{Kind: kernels.LeakyReLU, Alpha: slope})
+}
+
+// Sigmoid returns 1/(1+exp(-x)).
+func (t *Tape) Sigmoid(x *Var) *Var { return t.Act(x, kernels.Act{Kind: kernels.Sigmoid}) }
+
+// Tanh returns tanh(x).
+func (t *Tape) Tanh(x *Var) *Var { return t.Act(x, kernels.Act{Kind: kernels.Tanh}) }
+
+// Exp returns exp(x).
+func (t *Tape) Exp(x *Var) *Var { return t.Act(x, kernels.Act{Kind: kernels.Exp}) }
+
+// dropBlock is the number of elements drawn from one random stream, so
+// masks do not depend on how many cores run the draw.
+const dropBlock = 1 << 14
+
+// Dropout zeroes each element with probability p and scales the rest by
+// 1/(1-p) in training mode (inverted dropout, as torch's F.dropout); in
+// evaluation mode, or with p == 0, it returns x itself.
+func (t *Tape) Dropout(x *Var, p float64) *Var {
+	if p < 0 || p > 1 {
+		panic(fmt.Sprintf("autodiff: Dropout: p = %g outside [0, 1]", p))
+	}
+	if !t.training || p == 0 {
+		return x
+	}
+	if p == 1 {
+		return t.result(t.allocZero(x.Value.Rows, x.Value.Cols), nil, x)
+	}
+	mask := t.Mask(x.Value.Rows, x.Value.Cols, p)
+	y := t.alloc(x.Value.Rows, x.Value.Cols)
+	t.b.Mul(y, x.Value, mask)
+	return t.result(y, func(out *Var) {
+		t.accumulate(x, func(dst *tensor.Dense) { t.b.Mul(dst, out.Grad, mask) })
+	}, x)
+}
+
+// Mask returns a rows x cols dropout mask drawn from the tape's stream:
+// each element is 0 with probability p, else 1/(1-p). Each call draws a new
+// mask; the sequence is fixed by the seed.
+func (t *Tape) Mask(rows, cols int, p float64) *tensor.Dense {
+	m := t.alloc(rows, cols)
+	t.draws++
+	s1 := splitmix(t.seed ^ splitmix(t.draws))
+	keep := float32(1 / (1 - p))
+	thresh := uint32(p * (1 << 32))
+	if p >= 1 {
+		keep, thresh = 0, ^uint32(0)
+	}
+	blocks(len(m.Data), dropBlock, func(b, lo, hi int) {
+		r := rand.NewPCG(s1, uint64(b))
+		d := m.Data[lo:hi]
+		for i := 0; i < len(d); i += 2 {
+			u := r.Uint64()
+			d[i] = keepOrZero(uint32(u), thresh, keep)
+			if i+1 < len(d) {
+				d[i+1] = keepOrZero(uint32(u>>32), thresh, keep)
+			}
+		}
+	})
+	return m
+}
+
+func keepOrZero(u, thresh uint32, keep float32) float32 {
+	if u < thresh {
+		return 0
+	}
+	return keep
+}
+
+// splitmix is SplitMix64's finaliser, used to derive independent stream
+// seeds from (seed, draw).
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Rand returns a generator drawn from the tape's stream, for ops that need
+// a few random numbers (not per-element masks).
+func (t *Tape) Rand() *rand.Rand {
+	t.draws++
+	return rand.New(rand.NewPCG(splitmix(t.seed^splitmix(t.draws)), 0x5eed))
+}
