@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version", runVersion},
+		{"partition", "partition a graph (METIS .graph or OGB folder) into K parts", runPartition},
 	}
 }
 

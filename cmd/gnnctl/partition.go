@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gnnscale/gnnscale/pkg/graph"
+	"github.com/gnnscale/gnnscale/pkg/partition"
+)
+
+// runPartition is `gnnctl partition`: it reads a graph (METIS .graph file
+// or an OGB raw-layout dataset folder), partitions it and writes a part
+// file in gpmetis's format.
+func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("partition", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	parts := fs.Int("parts", 0, "number of parts `K` (required, >= 1)")
+	imb := fs.Float64("imbalance", 1.03, "max part weight / (total/K)")
+	seed := fs.Uint64("seed", 0, "random seed (same seed, same partition)")
+	out := fs.String("out", "", "part file to write (default <input>.part.<K>, as gpmetis)")
+	format := fs.String("format", "auto", "input format: graph (METIS .graph), ogb (dataset folder) or auto")
+	verbose := fs.Bool("v", false, "log each phase to stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: gnnctl partition --parts K [flags] INPUT")
+		fmt.Fprintln(stderr, "INPUT is a METIS .graph file or an OGB raw-layout dataset folder (raw/edge.csv.gz).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: partition: want exactly one INPUT, got %d", errUsage, fs.NArg())
+	}
+	if *parts < 1 {
+		return fmt.Errorf("%w: partition: --parts must be >= 1 (got %d)", errUsage, *parts)
+	}
+	input := fs.Arg(0)
+	if *out == "" {
+		*out = strings.TrimRight(input, "/") + ".part." + strconv.Itoa(*parts)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("partition: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("partition: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	t0 := time.Now()
+	g, err := loadPartitionInput(input, *format)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tRead := time.Since(t0)
+	t1 := time.Now()
+	res, err := partition.Partition(g, *parts, &partition.Options{
+		Imbalance: *imb, Seed: *seed, SkipValidation: true, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	tPart := time.Since(t1)
+	if err := writeFileAtomic(*out, func(w io.Writer) error { return partition.WritePart(w, res.Part) }); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout,
+		"graph %s: %d vertices, %d edges\nparts %d  edge cut %d (%.2f%% of edges)  imbalance %.4f\nread %.3fs  partition %.3fs  total %.3fs\nwrote %s\n",
+		input, g.NumNodes(), g.NumEdges(), *parts, res.Cut, 100*float64(res.Cut)/max(1, float64(g.NumEdges())),
+		res.Imbalance, tRead.Seconds(), tPart.Seconds(), time.Since(t0).Seconds(), *out)
+	return err
+}
+
+// loadPartitionInput reads a METIS .graph file or an OGB dataset folder.
+func loadPartitionInput(path, format string) (*partition.Graph, error) {
+	if format == "auto" {
+		format = "graph"
+		if st, err := os.Stat(path); err == nil && st.IsDir() {
+			format = "ogb"
+		}
+	}
+	switch format {
+	case "graph":
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("partition: %w", err)
+		}
+		defer f.Close()
+		return partition.ReadGraph(f, path)
+	case "ogb":
+		coo, err := readOGBEdges(path)
+		if err != nil {
+			return nil, err
+		}
+		return partition.FromCOO(&coo)
+	default:
+		return nil, fmt.Errorf("%w: partition: --format %q: want graph, ogb or auto", errUsage, format)
+	}
+}
+
+// readOGBEdges reads <dir>/raw/num-node-list.csv.gz and raw/edge.csv.gz
+// (one "src,dst" pair per line, 0-based). It is a small private reader so
+// that partitioning needs neither features nor labels.
+func readOGBEdges(dir string) (graph.COO, error) {
+	var coo graph.COO
+	nPath := filepath.Join(dir, "raw", "num-node-list.csv.gz")
+	var n int64 = -1
+	err := readGzLines(nPath, func(line int, s string) error {
+		if n >= 0 || s == "" {
+			return nil
+		}
+		v, err := strconv.ParseInt(s, 10, 32)
+		if err != nil || v < 0 {
+			return fmt.Errorf("partition: %s:%d: node count %q is not a non-negative int32", nPath, line, s)
+		}
+		n = v
+		return nil
+	})
+	if err != nil {
+		return coo, err
+	}
+	if n < 0 {
+		return coo, fmt.Errorf("partition: %s: no node count", nPath)
+	}
+	coo.NumNodes = int(n)
+	ePath := filepath.Join(dir, "raw", "edge.csv.gz")
+	err = readGzLines(ePath, func(line int, s string) error {
+		if s == "" {
+			return nil
+		}
+		a, b, ok := strings.Cut(s, ",")
+		if !ok {
+			return fmt.Errorf("partition: %s:%d: want \"src,dst\", got %q", ePath, line, s)
+		}
+		u, err1 := strconv.ParseInt(strings.TrimSpace(a), 10, 32)
+		v, err2 := strconv.ParseInt(strings.TrimSpace(b), 10, 32)
+		if err1 != nil || err2 != nil || u < 0 || v < 0 || u >= n || v >= n {
+			return fmt.Errorf("partition: %s:%d: edge %q: ids must be integers in [0, %d)", ePath, line, s, n)
+		}
+		coo.Src = append(coo.Src, int32(u))
+		coo.Dst = append(coo.Dst, int32(v))
+		return nil
+	})
+	return coo, err
+}
+
+func readGzLines(path string, fn func(line int, s string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("partition: %w", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return fmt.Errorf("partition: %s: %w", path, err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if err := fn(line, strings.TrimSpace(sc.Text())); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("partition: %s: line %d: %w", path, line+1, err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory and renames it into place, so a failed write leaves any
+// existing file untouched.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("partition: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("partition: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("partition: %w", err)
+	}
+	return nil
+}

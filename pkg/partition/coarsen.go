@@ -1,0 +1,345 @@
+package partition
+
+import (
+	"math/rand/v2"
+)
+
+// wgraph is the partitioner's working graph, one per level of the
+// multilevel hierarchy. adjw may be nil on an input level (all ones); coarse
+// levels always carry weights.
+type wgraph struct {
+	xadj []int64
+	adj  []int32
+	adjw []int32
+	vw   []int32
+	tvw  int64
+}
+
+func (g *wgraph) n() int { return len(g.xadj) - 1 }
+
+func (g *wgraph) w(e int64) int32 {
+	if g.adjw == nil {
+		return 1
+	}
+	return g.adjw[e]
+}
+
+// equalEdgeWeights reports whether every edge weight is the same, the case
+// in which heavy-edge matching has nothing to go on.
+func (g *wgraph) equalEdgeWeights() bool {
+	if g.adjw == nil || len(g.adjw) == 0 {
+		return true
+	}
+	w0 := g.adjw[0]
+	for _, w := range g.adjw {
+		if w != w0 {
+			return false
+		}
+	}
+	return true
+}
+
+const (
+	// coarsenFraction: coarsening stops after a level that keeps more than
+	// this fraction of the vertices of the level before it.
+	coarsenFraction = 0.85
+	// unmatchedFor2Hop: two-hop matching starts when more than this
+	// fraction of the vertices are left unmatched.
+	unmatchedFor2Hop = 0.10
+)
+
+// coarsen builds the hierarchy above g until it has at most `to` vertices
+// or stops shrinking. levels[0] is g; cmaps[i] maps the vertices of
+// levels[i] to those of levels[i+1]. g is not modified.
+// No coarse vertex may weigh more than maxvw (two-hop matching included),
+// except that a single fine vertex is never split.
+func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) (levels []*wgraph, cmaps [][]int32) {
+	levels = []*wgraph{g}
+	eq := g.equalEdgeWeights()
+	cur := g
+	for cur.n() > to {
+		n := cur.n()
+		match := make([]int32, n)
+		var unmatched int
+		if eq {
+			unmatched = matchRandom(cur, match, maxvw, rng)
+		} else {
+			unmatched = matchHeavyEdge(cur, match, maxvw, rng)
+		}
+		if float64(unmatched) > unmatchedFor2Hop*float64(n) {
+			unmatched = matchTwoHop(cur, match, maxvw, 2, unmatched)
+			if float64(unmatched) > unmatchedFor2Hop*float64(n) {
+				matchTwoHop(cur, match, maxvw, 64, unmatched)
+			}
+		}
+		cg, cmap := contract(cur, match)
+		levels = append(levels, cg)
+		cmaps = append(cmaps, cmap)
+		eq = false
+		done := float64(cg.n()) > coarsenFraction*float64(n) || len(cg.adj) < cg.n()
+		cur = cg
+		if done {
+			break
+		}
+	}
+	return levels, cmaps
+}
+
+// shuffled returns a random permutation of [0, n).
+func shuffled(n int, rng *rand.Rand) []int32 {
+	p := make([]int32, n)
+	for i := range p {
+		p[i] = int32(i)
+	}
+	for i := n - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		p[i], p[j] = p[j], p[i]
+	}
+	return p
+}
+
+// matchRandom visits vertices in random order and matches each unmatched
+// one with its first unmatched neighbour that fits maxvw. match[v] is set
+// to v's mate, or v itself when unmatched. It returns the number of
+// vertices left unmatched.
+func matchRandom(g *wgraph, match []int32, maxvw int32, rng *rand.Rand) int {
+	for i := range match {
+		match[i] = -1
+	}
+	perm := shuffled(g.n(), rng)
+	xadj, adj, vw := g.xadj, g.adj, g.vw
+	unmatched := 0
+	for _, v := range perm {
+		if match[v] >= 0 {
+			continue
+		}
+		mate := v
+		for _, u := range adj[xadj[v]:xadj[v+1]] {
+			if match[u] < 0 && vw[v]+vw[u] <= maxvw {
+				mate = u
+				break
+			}
+		}
+		match[v] = mate
+		match[mate] = v
+		if mate == v {
+			unmatched++
+		}
+	}
+	return unmatched
+}
+
+// matchHeavyEdge visits vertices by increasing degree (random among equal
+// degrees) and matches each unmatched one with the unmatched neighbour
+// joined by the heaviest edge, among those that fit maxvw.
+func matchHeavyEdge(g *wgraph, match []int32, maxvw int32, rng *rand.Rand) int {
+	n := g.n()
+	for i := range match {
+		match[i] = -1
+	}
+	xadj, adj, vw := g.xadj, g.adj, g.vw
+	// Bucket sort by degree (capped) on top of a random permutation.
+	avg := 1
+	if n > 0 {
+		avg = max(1, int(4*len(adj)/max(n, 1)))
+	}
+	perm := shuffled(n, rng)
+	cnt := make([]int32, avg+2)
+	deg := func(v int32) int { return min(int(xadj[v+1]-xadj[v]), avg) }
+	for _, v := range perm {
+		cnt[deg(v)+1]++
+	}
+	for i := 1; i < len(cnt); i++ {
+		cnt[i] += cnt[i-1]
+	}
+	order := make([]int32, n)
+	for _, v := range perm {
+		d := deg(v)
+		order[cnt[d]] = v
+		cnt[d]++
+	}
+	perm = nil
+	unmatched := 0
+	for _, v := range order {
+		if match[v] >= 0 {
+			continue
+		}
+		mate := v
+		best := int32(-1)
+		lim := maxvw - vw[v]
+		for e := xadj[v]; e < xadj[v+1]; e++ {
+			u := adj[e]
+			if match[u] < 0 && vw[u] <= lim && g.adjw[e] > best {
+				best = g.adjw[e]
+				mate = u
+			}
+		}
+		match[v] = mate
+		match[mate] = v
+		if mate == v {
+			unmatched++
+		}
+	}
+	return unmatched
+}
+
+// matchTwoHop pairs unmatched vertices of degree below maxdeg that share a
+// neighbour (leaves hanging off the same hub, typically), so that
+// coarsening keeps shrinking power-law graphs. It returns the new number of
+// unmatched vertices.
+func matchTwoHop(g *wgraph, match []int32, maxvw int32, maxdeg int64, unmatched int) int {
+	n := g.n()
+	xadj, adj, vw := g.xadj, g.adj, g.vw
+	// For each pivot u, the list of candidate vertices adjacent to it.
+	ptr := make([]int64, n+1)
+	for v := 0; v < n; v++ {
+		if d := xadj[v+1] - xadj[v]; match[v] == int32(v) && d > 0 && d < maxdeg {
+			for _, u := range adj[xadj[v]:xadj[v+1]] {
+				ptr[u+1]++
+			}
+		}
+	}
+	for u := 0; u < n; u++ {
+		ptr[u+1] += ptr[u]
+	}
+	if ptr[n] == 0 {
+		return unmatched
+	}
+	list := make([]int32, ptr[n])
+	pos := make([]int64, n)
+	copy(pos, ptr[:n])
+	for v := 0; v < n; v++ {
+		if d := xadj[v+1] - xadj[v]; match[v] == int32(v) && d > 0 && d < maxdeg {
+			for _, u := range adj[xadj[v]:xadj[v+1]] {
+				list[pos[u]] = int32(v)
+				pos[u]++
+			}
+		}
+	}
+	pos = nil
+	for u := 0; u < n; u++ {
+		l := list[ptr[u]:ptr[u+1]]
+		if len(l) < 2 {
+			continue
+		}
+		prev := int32(-1)
+		for _, v := range l {
+			if match[v] != v {
+				continue
+			}
+			if prev >= 0 && vw[prev]+vw[v] <= maxvw {
+				match[prev] = v
+				match[v] = prev
+				unmatched -= 2
+				prev = -1
+			} else {
+				prev = v
+			}
+		}
+	}
+	return unmatched
+}
+
+// contract builds the coarse graph of a matching: each matched pair (and
+// each unmatched vertex) becomes one coarse vertex numbered in order of its
+// smaller fine vertex; parallel edges merge (weights add) and edges inside
+// a pair vanish. It returns the coarse graph and the map from g's vertices
+// to it. The coarse adjacency is built in parallel over
+// fixed chunks of coarse vertices, so the result is independent of the
+// number of goroutines.
+func contract(g *wgraph, match []int32) (*wgraph, []int32) {
+	n := g.n()
+	cmap := make([]int32, n)
+	var cn int32
+	for v := int32(0); v < int32(n); v++ {
+		if m := match[v]; v <= m {
+			cmap[v] = cn
+			cmap[m] = cn
+			cn++
+		}
+	}
+	// rep[c] = the smaller fine vertex of c; its mate is match[rep[c]].
+	rep := make([]int32, cn)
+	for v := int32(0); v < int32(n); v++ {
+		if v <= match[v] {
+			rep[cmap[v]] = v
+		}
+	}
+	xadj, adj := g.xadj, g.adj
+	cg := &wgraph{vw: make([]int32, cn), tvw: g.tvw}
+	ub := make([]int64, cn+1)
+	for c := int32(0); c < cn; c++ {
+		v := rep[c]
+		m := match[v]
+		d := xadj[v+1] - xadj[v]
+		if m != v {
+			d += xadj[m+1] - xadj[m]
+		}
+		ub[c+1] = ub[c] + d
+	}
+	tmpAdj := make([]int32, ub[cn])
+	tmpW := make([]int32, ub[cn])
+	deg := make([]int64, cn+1)
+	const chunk = 1 << 12
+	tables := make([][]int32, workers(int(cn), chunk))
+	parallelForW(int(cn), chunk, func(w, lo, hi int) {
+		table := tables[w]
+		if table == nil {
+			table = make([]int32, cn)
+			for i := range table {
+				table[i] = -1
+			}
+			tables[w] = table
+		}
+		for c := lo; c < hi; c++ {
+			v := rep[c]
+			m := match[v]
+			base := ub[c]
+			k := base
+			// table holds offsets relative to base so they fit int32.
+			addRel := func(x int32) {
+				for e := xadj[x]; e < xadj[x+1]; e++ {
+					cu := cmap[adj[e]]
+					if cu == int32(c) {
+						continue
+					}
+					ew := g.w(e)
+					if p := table[cu]; p >= 0 {
+						tmpW[base+int64(p)] += ew
+					} else {
+						table[cu] = int32(k - base)
+						tmpAdj[k] = cu
+						tmpW[k] = ew
+						k++
+					}
+				}
+			}
+			addRel(v)
+			if m != v {
+				addRel(m)
+			}
+			for _, cu := range tmpAdj[base:k] {
+				table[cu] = -1
+			}
+			cg.vw[c] = g.vw[v]
+			if m != v {
+				cg.vw[c] += g.vw[m]
+			}
+			deg[c+1] = k - base
+		}
+	})
+	for c := int32(0); c < cn; c++ {
+		deg[c+1] += deg[c]
+	}
+	cg.xadj = deg
+	cg.adj = make([]int32, deg[cn])
+	cg.adjw = make([]int32, deg[cn])
+	parallelFor(int(cn), chunk, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			d := deg[c+1] - deg[c]
+			copy(cg.adj[deg[c]:deg[c+1]], tmpAdj[ub[c]:ub[c]+d])
+			copy(cg.adjw[deg[c]:deg[c+1]], tmpW[ub[c]:ub[c]+d])
+		}
+	})
+	return cg, cmap
+}

@@ -1,0 +1,152 @@
+package partition
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// splitGraph returns the subgraphs induced by the vertices of side 0 and of
+// side 1, and for each the map from its vertices back to g's. Cut edges
+// are dropped; edge weights are always materialised.
+func splitGraph(g *wgraph, where []int8) (sub [2]*wgraph, back [2][]int32) {
+	n := g.n()
+	local := make([]int32, n)
+	var cnt [2]int32
+	for v := 0; v < n; v++ {
+		s := where[v]
+		local[v] = cnt[s]
+		cnt[s]++
+	}
+	for s := 0; s < 2; s++ {
+		sub[s] = &wgraph{xadj: make([]int64, cnt[s]+1), vw: make([]int32, cnt[s])}
+		back[s] = make([]int32, cnt[s])
+	}
+	var m [2]int64
+	for v := 0; v < n; v++ {
+		s := where[v]
+		for _, u := range g.adj[g.xadj[v]:g.xadj[v+1]] {
+			if where[u] == s {
+				m[s]++
+			}
+		}
+	}
+	for s := 0; s < 2; s++ {
+		sub[s].adj = make([]int32, m[s])
+		sub[s].adjw = make([]int32, m[s])
+	}
+	var at [2]int64
+	for v := 0; v < n; v++ {
+		s := where[v]
+		h := sub[s]
+		lv := local[v]
+		back[s][lv] = int32(v)
+		h.vw[lv] = g.vw[v]
+		h.tvw += int64(g.vw[v])
+		for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
+			if u := g.adj[e]; where[u] == s {
+				h.adj[at[s]] = local[u]
+				h.adjw[at[s]] = g.w(e)
+				at[s]++
+			}
+		}
+		h.xadj[lv+1] = at[s]
+	}
+	return sub, back
+}
+
+// seedFor derives an independent stream seed for a task from a parent seed.
+func seedFor(parent uint64, task uint64) uint64 {
+	return mix(parent ^ mix(task+0x632be59bd9b4e019))
+}
+
+// recursiveBisection splits g into k parts numbered first, first+1, ...
+// by bisecting it (sides weighted k/2 : k-k/2), then each side, and so on.
+// ub is the per-bisection imbalance allowed. part receives each vertex's
+// part. The two halves of a bisection are split in parallel.
+func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParams, seed uint64, part []int32) {
+	if k == 1 || g.n() == 0 {
+		for v := range part {
+			part[v] = first
+		}
+		return
+	}
+	k1 := k / 2
+	tw0 := int64(math.Round(float64(g.tvw) * float64(k1) / float64(k)))
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	where, _ := mlBisect(g, tw0, ub, p, rng)
+	sub, back := splitGraph(g, where)
+	var parts [2][]int32
+	do := func(s int) func() {
+		return func() {
+			kk, f := k1, first
+			if s == 1 {
+				kk, f = k-k1, first+int32(k1)
+			}
+			parts[s] = make([]int32, sub[s].n())
+			recursiveBisection(sub[s], kk, f, ub, p, seedFor(seed, uint64(s+1)), parts[s])
+		}
+	}
+	if g.n() > 2000 {
+		parallelDo(do(0), do(1))
+	} else {
+		do(0)()
+		do(1)()
+	}
+	for s := 0; s < 2; s++ {
+		for lv, v := range back[s] {
+			part[v] = parts[s][lv]
+		}
+	}
+}
+
+// initialPartition partitions the coarsest graph into k parts: tries
+// independent recursive bisections (run in parallel) whose k-way cut and
+// balance (against maxpw) are compared, the best kept.
+func initialPartition(g *wgraph, k int, maxpw []int64, tries int, p bisectParams, seed uint64) []int32 {
+	// Per-bisection imbalance so that log2(k) nested bisections compound
+	// to the k-way limit (measured on the mean part weight).
+	avg := float64(g.tvw) / float64(k)
+	ubk := float64(maxpw[0]) / max(avg, 1)
+	levels := math.Ceil(math.Log2(float64(k)))
+	ub := math.Pow(max(ubk, 1.0001), 1/max(levels, 1))
+	results := make([][]int32, tries)
+	tasks := make([]func(), tries)
+	for t := range tasks {
+		tasks[t] = func() {
+			part := make([]int32, g.n())
+			recursiveBisection(g, k, 0, ub, p, seedFor(seed, uint64(1000+t)), part)
+			results[t] = part
+		}
+	}
+	parallelDo(tasks...)
+	best := -1
+	var bestOver, bestCut int64
+	for t, part := range results {
+		cut, pw := cutAndWeights(g, part, k)
+		var over int64
+		for i, w := range pw {
+			over += max(0, w-maxpw[i])
+		}
+		if best < 0 || over < bestOver || (over == bestOver && cut < bestCut) {
+			best, bestOver, bestCut = t, over, cut
+		}
+	}
+	return results[best]
+}
+
+// cutAndWeights computes the edge cut and part weights of a k-way
+// partition of g from scratch.
+func cutAndWeights(g *wgraph, part []int32, k int) (int64, []int64) {
+	pw := make([]int64, k)
+	var cut int64
+	for v := 0; v < g.n(); v++ {
+		pv := part[v]
+		pw[pv] += int64(g.vw[v])
+		for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
+			if part[g.adj[e]] != pv {
+				cut += int64(g.w(e))
+			}
+		}
+	}
+	return cut / 2, pw
+}

@@ -1,0 +1,193 @@
+package partition
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// ErrParts marks a part count the graph cannot be split into.
+var ErrParts = errors.New("bad number of parts")
+
+// Options tunes [Partition]. The zero value (or a nil *Options) means the
+// defaults.
+type Options struct {
+	// Imbalance bounds every part's weight by Imbalance * total / k. The
+	// default is 1.03; it must be >= 1.
+	Imbalance float64
+	// Seed makes the run reproducible: the same graph, k and options give
+	// the same partition. The default is 0 (a valid seed).
+	Seed uint64
+	// CoarsenTo stops coarsening at this many vertices. The default is
+	// max(n / (20 log2 k), 30 k), capped at 40000 (n without degree-0 vertices).
+	CoarsenTo int
+	// InitTries is how many independent recursive bisections of the
+	// coarsest graph are tried; the best is refined. The default is 4.
+	InitTries int
+	// Refine is the number of refinement passes per level. Default 10.
+	Refine int
+	// SkipValidation skips Graph.Validate for a caller that has already
+	// validated the graph (the .graph reader does).
+	SkipValidation bool
+	// Logger receives one debug line per phase; nil is silent.
+	Logger *slog.Logger
+}
+
+func (o *Options) withDefaults() Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.Imbalance == 0 {
+		c.Imbalance = 1.03
+	}
+	if c.InitTries == 0 {
+		c.InitTries = 4
+	}
+	if c.Refine == 0 {
+		c.Refine = 10
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Validate reports every bad option at once.
+func (o *Options) Validate() error {
+	if o == nil {
+		return nil
+	}
+	var errs []error
+	if o.Imbalance != 0 && !(o.Imbalance >= 1 && o.Imbalance < math.Inf(1)) {
+		errs = append(errs, fmt.Errorf("Imbalance %v must be >= 1", o.Imbalance))
+	}
+	if o.CoarsenTo < 0 {
+		errs = append(errs, fmt.Errorf("CoarsenTo %d must be >= 0", o.CoarsenTo))
+	}
+	if o.InitTries < 0 {
+		errs = append(errs, fmt.Errorf("InitTries %d must be >= 0", o.InitTries))
+	}
+	if o.Refine < 0 {
+		errs = append(errs, fmt.Errorf("Refine %d must be >= 0", o.Refine))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("partition: options: %w", err)
+	}
+	return nil
+}
+
+// Result is a k-way partition.
+type Result struct {
+	// Part[v] is the part of vertex v, in [0, k).
+	Part []int32
+	// Cut is the total weight of the edges whose endpoints lie in
+	// different parts (each undirected edge counted once).
+	Cut int64
+	// Imbalance is the heaviest part's weight divided by total/k.
+	Imbalance float64
+	// PartWeights[i] is the total vertex weight of part i.
+	PartWeights []int64
+}
+
+// Partition splits g into k parts of nearly equal vertex weight with a
+// small edge cut (see the package doc for the algorithm). g must satisfy
+// the contract of [Graph.Validate], which Partition checks unless
+// opts.SkipValidation. Every part is non-empty when g has at least k
+// vertices; each part weighs at most max(floor(Imbalance*total/k),
+// ceil(total/k)) plus, when vertex weights vary, possibly the weight of
+// one vertex that cannot be placed exactly.
+//
+// Errors: ErrInvalidGraph (wrapped) for a bad graph, ErrParts for k < 1
+// or k > number of vertices, and option errors.
+func Partition(g *Graph, k int, opts *Options) (Result, error) {
+	if err := opts.Validate(); err != nil {
+		return Result{}, err
+	}
+	o := opts.withDefaults()
+	if !o.SkipValidation {
+		if err := g.Validate(); err != nil {
+			return Result{}, err
+		}
+	}
+	n := g.NumNodes()
+	if k < 1 || k > max(n, 1) {
+		return Result{}, fmt.Errorf("partition: %w: k = %d for %d vertices", ErrParts, k, n)
+	}
+	start := time.Now()
+	log := o.Logger
+	total := g.TotalVertexWeight()
+	maxw := int64(math.Floor(o.Imbalance * float64(total) / float64(k)))
+	maxw = max(maxw, (total+int64(k)-1)/int64(k))
+	maxpw := make([]int64, k)
+	for i := range maxpw {
+		maxpw[i] = maxw
+	}
+
+	part := make([]int32, n)
+	core, coreIDs := coreGraph(g)
+	log.Debug("partition: start", "n", n, "m", g.NumEdges(), "k", k, "core", core.n(), "isolated", n-core.n())
+	if core.n() > 0 && k > 1 {
+		cpart := partitionCore(core, k, maxpw, o)
+		if coreIDs == nil {
+			copy(part, cpart)
+		} else {
+			for i, v := range coreIDs {
+				part[v] = cpart[i]
+			}
+		}
+	}
+	fill(g, part, coreIDs, k, core.n())
+	ensureNonEmpty(g, part, k)
+	res := Result{Part: part}
+	var err error
+	if res.Cut, res.PartWeights, err = EdgeCut(g, part, k); err != nil {
+		return Result{}, err // unreachable: parts are in range by construction
+	}
+	res.Imbalance = Imbalance(res.PartWeights, total)
+	log.Debug("partition: done", "cut", res.Cut, "imbalance", res.Imbalance, "elapsed", time.Since(start))
+	return res, nil
+}
+
+// partitionCore runs the multilevel scheme on a graph without degree-0
+// vertices: coarsen, recursive bisection of the coarsest graph, and
+// refinement level by level on the way back.
+func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
+	log := o.Logger
+	t0 := time.Now()
+	to := o.CoarsenTo
+	if to == 0 {
+		to = int(float64(core.n()) / (20 * math.Max(1, math.Log2(float64(k)))))
+		to = min(max(to, 30*k), 40000)
+	}
+	maxvw := int32(min(int64(math.MaxInt32), max(1, int64(1.5*float64(core.tvw)/float64(to)))))
+	rng := rand.New(rand.NewPCG(o.Seed, 1))
+	levels, cmaps := coarsen(core, to, maxvw, rng)
+	top := levels[len(levels)-1]
+	log.Debug("partition: coarsened", "levels", len(levels), "coarsest", top.n(), "edges", len(top.adj)/2, "elapsed", time.Since(t0))
+
+	p := defaultBisect
+	part := initialPartition(top, k, maxpw, o.InitTries, p, seedFor(o.Seed, 2))
+	r := newKway(top, k, part, maxpw)
+	log.Debug("partition: initial", "cut", r.cut, "elapsed", time.Since(t0))
+	r.refine(o.Refine, rand.New(rand.NewPCG(o.Seed, 3)))
+	for l := len(levels) - 2; l >= 0; l-- {
+		fine := levels[l]
+		cmap := cmaps[l]
+		fpart := make([]int32, fine.n())
+		cpart := r.part
+		parallelFor(fine.n(), 1<<14, func(lo, hi int) {
+			for v := lo; v < hi; v++ {
+				fpart[v] = cpart[cmap[v]]
+			}
+		})
+		levels[l+1], cmaps[l] = nil, nil
+		r = newKway(fine, k, fpart, maxpw)
+		r.refine(o.Refine, rand.New(rand.NewPCG(o.Seed, uint64(100+l))))
+		log.Debug("partition: level", "level", l, "n", fine.n(), "cut", r.cut, "elapsed", time.Since(t0))
+	}
+	return r.part
+}
