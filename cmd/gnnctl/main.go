@@ -27,6 +27,8 @@ func commands() []command {
 	return []command{
 		{"version", "print the version", runVersion},
 		{"partition", "partition a graph (METIS .graph or OGB folder) into K parts", runPartition},
+		{"generate", "generate a synthetic data set (sbm, rmat, grid, rgg) in the OGB raw layout", runGenerate},
+		{"summary", "print a data set's counts, degrees, classes and split", runSummary},
 	}
 }
 
