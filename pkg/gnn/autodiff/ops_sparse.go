@@ -104,9 +104,7 @@ func (t *Tape) SpMMHeads(s *Sparse, alpha, x *Var) *Var {
 				for hd := 0; hd < h; hd++ {
 					col := column(vals.Data, alpha.Value, hd)
 					tv := t.scratch(1, nnz)
-					for j, k := range perm {
-						tv.Data[j] = col[k]
-					}
+					kernels.PermuteValues(tv.Data, col, perm)
 					at := tr
 					at.Values = tv.Data
 					t.b.SpMM(headView(dst, hd, c), at, headView(g, hd, c), kernels.Sum, nil)

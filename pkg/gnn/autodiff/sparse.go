@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/gnnscale/gnnscale/pkg/kernels"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
@@ -100,7 +101,7 @@ func (s *Sparse) WithValues(vals []float32) *Sparse {
 // Transpose returns the Cols x Rows transpose with values in transposed
 // order, and perm mapping its entries to s's entries.
 func (s *Sparse) Transpose() (tensor.CSR, []int64) {
-	s.once.Do(func() { s.tr, s.perm = transposeCSR(s.m) })
+	s.once.Do(func() { s.tr, s.perm = kernels.Transpose(s.m) })
 	return s.tr, s.perm
 }
 
@@ -161,35 +162,4 @@ func (s *Sparse) Derived(key string, build func(*Sparse) *Sparse) *Sparse {
 	}
 	s.derived[key] = d
 	return d
-}
-
-// transposeCSR transposes a by a stable counting sort on columns.
-func transposeCSR(a tensor.CSR) (tensor.CSR, []int64) {
-	nnz := a.NNZ()
-	t := tensor.CSR{Rows: a.Cols, Cols: a.Rows, Indptr: make([]int64, a.Cols+1), Indices: make([]int32, nnz)}
-	perm := make([]int64, nnz)
-	for _, c := range a.Indices[:nnz] {
-		t.Indptr[c+1]++
-	}
-	for j := 0; j < a.Cols; j++ {
-		t.Indptr[j+1] += t.Indptr[j]
-	}
-	next := make([]int64, a.Cols)
-	copy(next, t.Indptr[:a.Cols])
-	for i := 0; i < a.Rows; i++ {
-		for k := a.Indptr[i]; k < a.Indptr[i+1]; k++ {
-			c := a.Indices[k]
-			p := next[c]
-			next[c]++
-			t.Indices[p] = int32(i)
-			perm[p] = k
-		}
-	}
-	if a.Values != nil {
-		t.Values = make([]float32, nnz)
-		for p, k := range perm {
-			t.Values[p] = a.Values[k]
-		}
-	}
-	return t, perm
 }
