@@ -71,6 +71,10 @@ type Sparse interface {
 	// entries k of row i of v_k * x[Indices[k]]. For Max and Min, arg (if
 	// non-nil, len dst.Rows*dst.Cols, row-major) receives the entry index k
 	// that won each element, or -1 for an empty row; ties keep the first.
+	// The Max/Min candidates are the float32 products v_k * x[c, f]. For Sum
+	// and Mean, arg is ignored. The backward with respect to x of Sum (and
+	// Mean, with values v_k/deg_i) is SpMM with the transpose from
+	// [Transpose].
 	SpMM(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, r Reduce, arg []int64)
 
 	// SpMMArgBackward adds, for every element (i, f) with arg[i,f] = k >= 0,
@@ -129,7 +133,9 @@ type Elementwise interface {
 	// Activation sets dst = f(a) for the given activation.
 	Activation(dst *tensor.Dense, f Act, a *tensor.Dense)
 	// ActivationBackward sets dst = g ⊙ f'(.) given the input a and output y
-	// of the forward (each activation reads whichever it needs).
+	// of the forward (each activation reads whichever it needs): ReLU and
+	// LeakyReLU read a; ELU, Sigmoid, Tanh and Exp read y; Identity reads
+	// neither. The operand not read may be nil.
 	ActivationBackward(dst *tensor.Dense, f Act, a, y, g *tensor.Dense)
 }
 

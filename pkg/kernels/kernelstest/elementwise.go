@@ -217,6 +217,23 @@ func TestActivation(t *testing.T, b kernels.Elementwise) {
 					if alias {
 						return
 					}
+					// The operand an activation does not read may be nil.
+					na, ny := a.Dense, y.Dense
+					switch f.Kind {
+					case kernels.Identity:
+						na, ny = nil, nil
+					case kernels.ReLU, kernels.LeakyReLU:
+						ny = nil
+					default:
+						na = nil
+					}
+					d.fillValue(float32(math.NaN()))
+					b.ActivationBackward(d.Dense, f, na, ny, g.Dense)
+					checkPointwise(t, "ActivationBackward (unread operand nil)", d,
+						func(i, j int) float64 { return gs[i][j] * dfx[i][j] },
+						func(i, j int) float64 {
+							return 8 * math.Abs(gs[i][j]) * (math.Abs(dfx[i][j]) + math.Abs(ys[i][j]) + 1)
+						})
 					b.Activation(a.Dense, f, a.Dense) // in place
 					checkPointwise(t, "Activation in place", a, want, mag)
 				})
