@@ -84,6 +84,8 @@ type LocalHopSampler struct {
 	fkeys    []keyed[float64]
 	tkeys    []keyed[int64]
 	cum      []float64
+	lo       []int64 // uniformCSC scratch
+	pos      []int64
 }
 
 // NewLocalHopSampler returns a hop sampler over src. nodeTime (nil: none)
@@ -126,6 +128,10 @@ func (h *LocalHopSampler) SampleHop(ctx context.Context, frontier []int32, fanou
 		}
 		if o.Temporal != NotTemporal && h.nodeTime == nil && v.Time == nil {
 			return fmt.Errorf("sampling: sample hop: temporal sampling but neither node nor edge times: %w", ErrOptions)
+		}
+		if !o.Weighted && o.Temporal == NotTemporal {
+			h.uniformCSC(ctx, frontier, fanout, o, dst)
+			return ctx.Err()
 		}
 		for i, u := range frontier {
 			if i&4095 == 4095 {

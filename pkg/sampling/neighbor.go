@@ -76,6 +76,7 @@ type NeighborSampler struct {
 	hash  hashMap
 	adj   graph.Adjacency
 	hopt  HopOptions
+	touch uint32 // sink for prefetching loads
 }
 
 // NewNeighborSampler validates opts and returns a sampler drawing each hop
@@ -215,21 +216,40 @@ func (s *NeighborSampler) relabelDense(out *Output, begin int) {
 	a := &s.adj
 	slots, stamp := s.dense.slots, s.dense.stamp
 	base := int64(len(out.Row))
-	nid, row, col := out.NID, out.Row, out.Col
+	nid := out.NID
+	m := len(a.Nbrs)
+	row := grow(out.Row, int(base)+m)
+	col := grow(out.Col, int(base)+m)
+	rowH, colH := row[base:], col[base:]
+	// Targets: a sequential pass, independent of the map.
 	for i := 0; i < a.Len(); i++ {
-		lo, hi := a.Indptr[i], a.Indptr[i+1]
 		t := int32(begin + i)
-		for _, u := range a.Nbrs[lo:hi] {
+		for j := a.Indptr[i]; j < a.Indptr[i+1]; j++ {
+			colH[j] = t
+		}
+		out.Indptr = append(out.Indptr, base+a.Indptr[i+1])
+	}
+	// Sources, in chunks: first touch every chunk's slots (independent
+	// loads, so their cache misses overlap), then relabel from cache.
+	const chunk = 1024
+	var touch uint32
+	nbrs := a.Nbrs
+	for c := 0; c < m; c += chunk {
+		part := nbrs[c:min(c+chunk, m)]
+		for _, u := range part {
+			touch += slots[u].stamp
+		}
+		dstRow := rowH[c : c+len(part)]
+		for j, u := range part {
 			sl := &slots[u]
 			if sl.stamp != stamp {
 				*sl = slot{stamp: stamp, local: int32(len(nid))}
 				nid = append(nid, u)
 			}
-			row = append(row, sl.local)
-			col = append(col, t)
+			dstRow[j] = sl.local
 		}
-		out.Indptr = append(out.Indptr, base+hi)
 	}
+	s.touch += touch
 	out.NID, out.Row, out.Col = nid, row, col
 	out.EID = append(out.EID, a.EdgeID...)
 }
