@@ -184,3 +184,10 @@ func Resolve(name string) (Aggregation, error) {
 	}
 	return nil, fmt.Errorf("aggr: unknown aggregation %q (sum, mean, max, min, var, std, softmax, powermean, median)", name)
 }
+
+// SpMMReduce reports the SpMM reduction a is (for sum, mean, max and min),
+// so callers can fuse edge weights or reorder linear maps around it.
+func SpMMReduce(a Aggregation) (kernels.Reduce, bool) {
+	s, ok := a.(simple)
+	return s.r, ok
+}
