@@ -463,4 +463,3 @@ func testFeaturesClosed(t *testing.T, s FeatureStore) {
 	_, err = s.Attrs(c)
 	wantErr(t, "attrs", err, store.ErrClosed, store.NoRow)
 }
-
