@@ -141,3 +141,20 @@ func Uniform(p *Param, lo, hi float64, r *rand.Rand) {
 
 // Fill sets every element of p to v.
 func Fill(p *Param, v float32) { p.Value.Fill(v) }
+
+// AddGrad adds g (same shape as the parameter) to its gradient, for
+// gradients computed outside a tape (averaged across workers, tests).
+func (p *Param) AddGrad(g *tensor.Dense) {
+	tensor.MustSameShape("AddGrad", p.Value, g)
+	if !p.hasGrad {
+		p.Grad.Copy(g)
+		p.hasGrad = true
+		return
+	}
+	for i := 0; i < g.Rows; i++ {
+		dst, src := p.Grad.Row(i), g.Row(i)
+		for j, v := range src {
+			dst[j] += v
+		}
+	}
+}
