@@ -22,7 +22,7 @@ func grad(p, s, i int) float32 {
 	return float32(math.Sin(float64(1+p*7+s*3+i*5))) * float32(1+s%3)
 }
 
-func initial(p, i int) float32 { return float32(math.Cos(float64(2+p*11+i))) }
+func initial(p, i int) float32 { return float32(math.Cos(float64(2 + p*11 + i))) }
 
 type config struct {
 	Kind     string  `json:"kind"` // adam, adamw, sgd
