@@ -68,6 +68,9 @@ type GASBatcher struct {
 	hash  hashMap
 	adj   graph.Adjacency
 	degs  []float64
+	deg   []float32 // global GCN degrees (in-memory sources), lazily
+	l     list
+	touch uint32
 }
 
 // NewGASBatcher checks ptr against src and returns a batcher. Errors wrap
@@ -156,131 +159,230 @@ func (g *GASBatcher) Build(ctx context.Context, parts []int, out *GASBatch) erro
 	out.indices, out.EID = out.indices[:0], out.EID[:0]
 	out.values, out.Deg = out.values[:0], out.Deg[:0]
 
-	n := g.src.NumNodes()
-	dense := n <= g.opts.DenseLimit
-	if dense {
-		g.dense.reset(n)
-		for i, v := range out.NID {
-			g.dense.slots[v] = slot{stamp: g.dense.stamp, local: int32(i)}
-		}
-	} else {
-		g.hash.reset(2 * bs)
-		for i, v := range out.NID {
-			g.hash.getOrAdd(pairKey(0, v), int32(i))
+	if err := g.collect(ctx, out); err != nil {
+		return fmt.Errorf("sampling: gas build: %w", err)
+	}
+	g.relabel(out)
+	if g.opts.ClusterGCN {
+		compact(out)
+	}
+	if g.opts.Normalize {
+		if err := g.normalize(ctx, out); err != nil {
+			return fmt.Errorf("sampling: gas build: %w", err)
 		}
 	}
-	// local returns v's position in NID, adding it to the halo if new; -1
-	// drops the edge (Cluster-GCN, out of batch).
-	local := func(v int32) int32 {
-		if dense {
-			sl := &g.dense.slots[v]
-			if sl.stamp == g.dense.stamp {
-				return sl.local
-			}
-			if g.opts.ClusterGCN {
-				return -1
-			}
-			*sl = slot{stamp: g.dense.stamp, local: int32(len(out.NID))}
-			out.NID = append(out.NID, v)
-			return sl.local
-		}
-		if g.opts.ClusterGCN {
-			if l, added := g.hash.getOrAdd(pairKey(0, v), -1); !added {
-				return l
-			}
-			return -1
-		}
-		l, added := g.hash.getOrAdd(pairKey(0, v), int32(len(out.NID)))
-		if added {
-			out.NID = append(out.NID, v)
-		}
-		return l
+	cols := len(out.NID)
+	if g.opts.ClusterGCN {
+		cols = bs
 	}
-	norm := g.opts.Normalize
-	degs := g.degs[:0]
-	err := g.rows(ctx, out.NID[:bs], func(i int, l *list) {
+	out.Adj = tensor.CSR{Rows: bs, Cols: cols, Indptr: out.indptr, Indices: out.indices}
+	if g.opts.Normalize {
+		out.Adj.Values = out.values
+	}
+	return nil
+}
+
+// collect appends every in-batch row's entries with GLOBAL source ids to
+// out (plus the added self loops), and the rows' GCN degrees to g.degs.
+func (g *GASBatcher) collect(ctx context.Context, out *GASBatch) error {
+	bs := out.BatchSize
+	norm, loops := g.opts.Normalize, g.opts.SelfLoops
+	g.degs = g.degs[:0]
+	return g.rows(ctx, out.NID[:bs], func(i int, l *list) {
 		v := out.NID[i]
-		self := false
-		deg := 0.0
-		for j, u := range l.nbrs {
-			if u == v {
-				self = true
-			}
-			if norm {
-				deg += weightOf(l, j)
-			}
-			c := local(u)
-			if c < 0 {
-				continue
-			}
-			out.indices = append(out.indices, c)
-			if l.eids != nil {
-				out.EID = append(out.EID, l.eids[j])
-			} else {
+		out.indices = append(out.indices, l.nbrs...)
+		if l.eids != nil {
+			out.EID = append(out.EID, l.eids...)
+		} else {
+			for j := range l.nbrs {
 				out.EID = append(out.EID, l.base+int64(j))
 			}
-			if norm {
-				out.values = append(out.values, float32(weightOf(l, j)))
+		}
+		deg := 0.0
+		if norm {
+			for j := range l.nbrs {
+				w := weightOf(l, j)
+				deg += w
+				out.values = append(out.values, float32(w))
 			}
 		}
-		if g.opts.SelfLoops && !self {
-			out.indices = append(out.indices, int32(i))
+		if loops && !slices.Contains(l.nbrs, v) {
+			out.indices = append(out.indices, v)
 			out.EID = append(out.EID, -1)
 			if norm {
 				out.values = append(out.values, 1)
 			}
 			deg++
 		}
-		degs = append(degs, deg)
+		g.degs = append(g.degs, deg)
 		out.indptr = append(out.indptr, int64(len(out.indices)))
 	})
-	if err != nil {
-		return fmt.Errorf("sampling: gas build: %w", err)
-	}
-	if norm {
-		// Halo degrees: the halo nodes' own (global) in-degrees.
-		halo := out.NID[bs:]
-		err := g.rows(ctx, halo, func(i int, l *list) {
-			deg, self := 0.0, false
-			for j, u := range l.nbrs {
-				deg += weightOf(l, j)
-				self = self || u == halo[i]
+}
+
+// relabel maps out.indices from global ids to positions in NID, adding
+// out-of-batch sources to the halo in discovery order (Cluster-GCN: -1).
+// Chunks are touched before they are relabelled so that their cache misses
+// overlap.
+func (g *GASBatcher) relabel(out *GASBatch) {
+	n := g.src.NumNodes()
+	idx := out.indices
+	nid := out.NID
+	drop := g.opts.ClusterGCN
+	if n <= g.opts.DenseLimit {
+		g.dense.reset(n)
+		slots, stamp := g.dense.slots, g.dense.stamp
+		for i, v := range nid {
+			slots[v] = slot{stamp: stamp, local: int32(i)}
+		}
+		const chunk = 1024
+		var touch uint32
+		for c := 0; c < len(idx); c += chunk {
+			part := idx[c:min(c+chunk, len(idx))]
+			for _, u := range part {
+				touch += slots[u].stamp
 			}
-			if g.opts.SelfLoops && !self {
+			for j, u := range part {
+				sl := &slots[u]
+				if sl.stamp != stamp {
+					if drop {
+						part[j] = -1
+						continue
+					}
+					*sl = slot{stamp: stamp, local: int32(len(nid))}
+					nid = append(nid, u)
+				}
+				part[j] = sl.local
+			}
+		}
+		g.touch += touch
+	} else {
+		g.hash.reset(2 * len(nid))
+		for i, v := range nid {
+			g.hash.getOrAdd(pairKey(0, v), int32(i))
+		}
+		bs := len(nid)
+		for j, u := range idx {
+			l, added := g.hash.getOrAdd(pairKey(0, u), int32(len(nid)))
+			switch {
+			case !added && (!drop || l < int32(bs)):
+				idx[j] = l
+			case drop:
+				idx[j] = -1
+			default:
+				nid = append(nid, u)
+				idx[j] = l
+			}
+		}
+	}
+	out.NID = nid
+}
+
+// compact drops the entries relabelled -1 (Cluster-GCN: out of batch).
+func compact(out *GASBatch) {
+	w := 0
+	var start int64
+	for i := 0; i+1 < len(out.indptr); i++ {
+		end := out.indptr[i+1]
+		for k := start; k < end; k++ {
+			if out.indices[k] < 0 {
+				continue
+			}
+			out.indices[w], out.EID[w] = out.indices[k], out.EID[k]
+			if out.values != nil && len(out.values) > 0 {
+				out.values[w] = out.values[k]
+			}
+			w++
+		}
+		start = end
+		out.indptr[i+1] = int64(w)
+	}
+	out.indices, out.EID = out.indices[:w], out.EID[:w]
+	if len(out.values) > 0 {
+		out.values = out.values[:w]
+	}
+}
+
+// normalize turns out.values into GCN weights with global degrees: the
+// in-batch rows' degrees come from collect, the halo's from the degree
+// cache (in-memory sources) or from their own neighbour lists.
+func (g *GASBatcher) normalize(ctx context.Context, out *GASBatch) error {
+	bs := out.BatchSize
+	halo := out.NID[bs:]
+	degs := g.degs
+	if cache := g.globalDeg(); cache != nil {
+		for _, u := range halo {
+			degs = append(degs, float64(cache[u]))
+		}
+	} else {
+		loops := g.opts.SelfLoops
+		err := g.rows(ctx, halo, func(i int, l *list) {
+			deg := 0.0
+			for j := range l.nbrs {
+				deg += weightOf(l, j)
+			}
+			if loops && !slices.Contains(l.nbrs, halo[i]) {
 				deg++
 			}
 			degs = append(degs, deg)
 		})
 		if err != nil {
-			return fmt.Errorf("sampling: gas build: halo degrees: %w", err)
-		}
-		for _, d := range degs {
-			out.Deg = append(out.Deg, float32(d))
-		}
-		for i := range bs {
-			di := degs[i]
-			for e := out.indptr[i]; e < out.indptr[i+1]; e++ {
-				dj := degs[out.indices[e]]
-				w := float64(out.values[e])
-				if di > 0 && dj > 0 {
-					w /= math.Sqrt(di * dj)
-				} else {
-					w = 0
-				}
-				out.values[e] = float32(w)
-			}
+			return fmt.Errorf("halo degrees: %w", err)
 		}
 	}
 	g.degs = degs
-	cols := len(out.NID)
-	if g.opts.ClusterGCN {
-		cols = bs
+	out.Deg = out.Deg[:0]
+	for _, d := range degs {
+		out.Deg = append(out.Deg, float32(d))
 	}
-	out.Adj = tensor.CSR{Rows: bs, Cols: cols, Indptr: out.indptr, Indices: out.indices}
-	if norm {
-		out.Adj.Values = out.values
+	for i := range bs {
+		di := degs[i]
+		for e := out.indptr[i]; e < out.indptr[i+1]; e++ {
+			dj := degs[out.indices[e]]
+			w := float64(out.values[e])
+			if di > 0 && dj > 0 {
+				w /= math.Sqrt(di * dj)
+			} else {
+				w = 0
+			}
+			out.values[e] = float32(w)
+		}
 	}
 	return nil
+}
+
+// globalDeg returns every node's GCN degree for an in-memory source
+// (computed once per batcher, or shared by the loader), nil otherwise.
+func (g *GASBatcher) globalDeg() []float32 {
+	if g.view == nil {
+		return nil
+	}
+	if g.deg == nil {
+		g.deg = GCNDegrees(*g.view, g.opts.SelfLoops)
+	}
+	return g.deg
+}
+
+// GCNDegrees returns the GCN degree of every node of an in-memory
+// adjacency: its weighted in-degree, plus 1 when selfLoops is set and the
+// node has no self loop (PyG gcn_norm with add_remaining_self_loops).
+func GCNDegrees(v CSCView, selfLoops bool) []float32 {
+	n := len(v.Indptr) - 1
+	deg := make([]float32, n)
+	for u := range n {
+		lo, hi := v.Indptr[u], v.Indptr[u+1]
+		d := float64(hi - lo)
+		if v.Weight != nil {
+			d = 0
+			for _, w := range v.Weight[lo:hi] {
+				d += float64(w)
+			}
+		}
+		if selfLoops && !slices.Contains(v.Indices[lo:hi], int32(u)) {
+			d++
+		}
+		deg[u] = float32(d)
+	}
+	return deg
 }
 
 func weightOf(l *list, j int) float64 {
@@ -301,14 +403,15 @@ func (g *GASBatcher) rows(ctx context.Context, nodes []int32, fn func(i int, l *
 				}
 			}
 			lo, hi := v.Indptr[u], v.Indptr[u+1]
-			l := list{nbrs: v.Indices[lo:hi], base: lo}
+			l := &g.l
+			*l = list{nbrs: v.Indices[lo:hi], base: lo}
 			if v.EdgeID != nil {
 				l.eids = v.EdgeID[lo:hi]
 			}
 			if v.Weight != nil {
 				l.w = v.Weight[lo:hi]
 			}
-			fn(i, &l)
+			fn(i, l)
 		}
 		return nil
 	}
@@ -328,11 +431,12 @@ func (g *GASBatcher) rows(ctx context.Context, nodes []int32, fn func(i int, l *
 		hasW := a.Weight != nil && len(a.Weight) == len(a.Nbrs)
 		for i := range q {
 			lo, hi := a.Indptr[i], a.Indptr[i+1]
-			l := list{nbrs: a.Nbrs[lo:hi], eids: a.EdgeID[lo:hi]}
+			l := &g.l
+			*l = list{nbrs: a.Nbrs[lo:hi], eids: a.EdgeID[lo:hi]}
 			if hasW {
 				l.w = a.Weight[lo:hi]
 			}
-			fn(start+i, &l)
+			fn(start+i, l)
 		}
 	}
 	return nil

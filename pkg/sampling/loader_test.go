@@ -149,7 +149,8 @@ func TestLinkAndGASLoaders(t *testing.T) {
 	}
 
 	ptr := []int64{0, 30, 60, 100, 150, 200}
-	gas, err := NewGASLoader(g.src, ptr, GASLoaderOptions{PartsPerBatch: 2, Shuffle: true, Seed: 5, Loader: LoaderOptions{Workers: 2}})
+	gopts := GASOptions{SelfLoops: true, Normalize: true}
+	gas, err := NewGASLoader(g.src, ptr, GASLoaderOptions{GAS: gopts, PartsPerBatch: 2, Shuffle: true, Seed: 5, Loader: LoaderOptions{Workers: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestLinkAndGASLoaders(t *testing.T) {
 	groups := GASGroups(5, 2, true, 5, 1)
 	for it2.Next(ctx) {
 		b := it2.Batch()
-		checkGAS(t, g, ptr, groups[it2.Index()], GASOptions{}, b)
+		checkGAS(t, g, ptr, groups[it2.Index()], gopts, b)
 		total += b.BatchSize
 	}
 	if err := it2.Close(); err != nil || total != 200 {

@@ -332,6 +332,7 @@ type gasBuilder struct {
 	ptr    []int64
 	opts   GASLoaderOptions
 	groups [][]int
+	deg    []float32
 }
 
 // NewGASLoader returns a loader of GAS (or Cluster-GCN) batches over the
@@ -355,6 +356,12 @@ func (b *gasBuilder) NewWorker() (Worker[GASBatch], error) {
 	g, err := NewGASBatcher(b.src, b.ptr, b.opts.GAS)
 	if err != nil {
 		return nil, err
+	}
+	if b.opts.GAS.Normalize && b.deg != nil {
+		g.deg = b.deg
+	} else if b.opts.GAS.Normalize {
+		b.deg = g.globalDeg() // computed once, shared read-only
+		g.deg = b.deg
 	}
 	return &gasWorker{b: b, g: g}, nil
 }
