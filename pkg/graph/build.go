@@ -26,9 +26,9 @@ func (g *CSC) ToCOO() COO {
 }
 
 // Transpose returns the CSC holding the same edges as g (identical edge
-// ids), i.e. the in-neighbour view of g's out-neighbour view. Entries of a
-// node of the result are ordered by the source's entry position in g, so a
-// CSR whose rows are sorted transposes into a CSC whose columns are sorted.
+// ids), i.e. the in-neighbour view of g's out-neighbour view. It is a
+// stable counting sort of g's entries, so the result's entries are always
+// sorted by source, ties (duplicate edges) in g's entry order.
 func (g *CSR) Transpose() CSC { return CSC{g.transpose()} }
 
 // Transpose returns the CSR holding the same edges as g, ordered as
