@@ -52,6 +52,7 @@ type LinkOutput struct {
 	times []int64
 	inv   []int32
 	order []int32
+	uniq  []int32
 }
 
 // LinkSampler samples link mini-batches (PyG's LinkNeighborLoader sampler).
@@ -165,14 +166,14 @@ func (s *LinkSampler) Sample(ctx context.Context, src, dst []int32, label, edgeT
 		}
 		sort.SliceStable(order, func(a, b int) bool { return seeds[order[a]] < seeds[order[b]] })
 		inv = append(inv, make([]int32, len(seeds))...)
-		uniq := make([]int32, 0, len(seeds))
+		uniq := out.uniq[:0]
 		for _, j := range order {
 			if len(uniq) == 0 || uniq[len(uniq)-1] != seeds[j] {
 				uniq = append(uniq, seeds[j])
 			}
 			inv[j] = int32(len(uniq) - 1)
 		}
-		out.order = order
+		out.order, out.uniq = order, uniq
 		nodeSeeds = uniq
 	}
 	out.inv = inv
