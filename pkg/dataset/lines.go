@@ -23,7 +23,7 @@ type lineReader struct {
 	long []byte
 }
 
-const readBufSize = 1 << 20
+const readBufSize = 256 << 10
 
 func newLineReader(r io.Reader, path string) *lineReader {
 	return &lineReader{path: path, br: bufio.NewReaderSize(r, readBufSize)}

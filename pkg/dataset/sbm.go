@@ -40,10 +40,11 @@ type SBMConfig struct {
 
 // DefaultSBM is the main job's default data: 20000 nodes in 8 classes,
 // average degree 10, homophily 0.6, 64 features with signal 1.0, a 10% /
-// 10% / 80% random split. It is meant to be learnable but not trivial: a
-// 2-layer GCN well above an MLP on the features alone (docs/datasets.md
-// has the measured accuracies). Scale NumNodes as needed; the other
-// parameters keep their meaning at any size.
+// 10% / 80% random split. It is learnable but not trivial: a 2-layer GCN
+// reaches 84.3% test accuracy, an MLP on the features alone 33.7% (PyTorch
+// reference, testdata/gcn_reference.py; the same script gives GCN 81.5% on
+// Cora). Scale NumNodes as needed; the other parameters keep their meaning
+// at any size.
 func DefaultSBM() SBMConfig {
 	return SBMConfig{
 		Name:        "sbm",
