@@ -186,3 +186,44 @@ func TestPoolReuse(t *testing.T) {
 		t.Fatalf("%.0f allocations per step, want few (buffers pooled)", allocs)
 	}
 }
+
+// TestDropoutConst checks the mask-free path for inputs: zeros stay zero,
+// kept values are scaled, the keep rate is 1-p and the seed fixes it.
+func TestDropoutConst(t *testing.T) {
+	bk := backends()[1]
+	r := rand.New(rand.NewPCG(3, 3))
+	x := gnntest.RandDense(r, 400, 301)
+	for i := range x.Data {
+		if i%3 == 0 {
+			x.Data[i] = 0
+		}
+	}
+	drop := func(seed uint64) *tensor.Dense {
+		tp := ad.New(bk, ad.WithSeed(seed))
+		tp.SetTraining(true)
+		return tp.Dropout(tp.Const(x), 0.6).Value.Clone()
+	}
+	a := drop(9)
+	if tensor.MaxAbsDiff(a, drop(9)) != 0 || tensor.MaxAbsDiff(a, drop(10)) == 0 {
+		t.Fatal("input dropout is not a function of the seed")
+	}
+	kept, nonzero := 0, 0
+	for i, v := range a.Data {
+		if x.Data[i] == 0 {
+			if v != 0 {
+				t.Fatal("a zero input became non-zero")
+			}
+			continue
+		}
+		nonzero++
+		if v != 0 {
+			kept++
+			if math.Abs(float64(v)-float64(x.Data[i])/0.4) > 1e-5 {
+				t.Fatalf("kept value %v, want %v", v, x.Data[i]/0.4)
+			}
+		}
+	}
+	if rate := float64(kept) / float64(nonzero); math.Abs(rate-0.4) > 0.01 {
+		t.Fatalf("keep rate %.4f, want 0.4", rate)
+	}
+}

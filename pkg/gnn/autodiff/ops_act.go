@@ -2,6 +2,8 @@ package autodiff
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/gnnscale/gnnscale/pkg/kernels"
@@ -58,6 +60,9 @@ func (t *Tape) Dropout(x *Var, p float64) *Var {
 	if p == 1 {
 		return t.result(t.allocZero(x.Value.Rows, x.Value.Cols), nil, x)
 	}
+	if !t.needs(x) {
+		return t.result(t.dropConst(x.Value, p), nil, x)
+	}
 	mask := t.Mask(x.Value.Rows, x.Value.Cols, p)
 	y := t.alloc(x.Value.Rows, x.Value.Cols)
 	t.b.Mul(y, x.Value, mask)
@@ -67,36 +72,73 @@ func (t *Tape) Dropout(x *Var, p float64) *Var {
 }
 
 // Mask returns a rows x cols dropout mask drawn from the tape's stream:
-// each element is 0 with probability p, else 1/(1-p). Each call draws a new
-// mask; the sequence is fixed by the seed.
+// each element is 0 with probability p (quantised to 1/65536), else
+// 1/(1-p). Each call draws a new mask; the sequence is fixed by the seed
+// and does not depend on the number of cores.
 func (t *Tape) Mask(rows, cols int, p float64) *tensor.Dense {
 	m := t.alloc(rows, cols)
 	t.draws++
 	s1 := splitmix(t.seed ^ splitmix(t.draws))
 	keep := float32(1 / (1 - p))
-	thresh := uint32(p * (1 << 32))
-	if p >= 1 {
-		keep, thresh = 0, ^uint32(0)
-	}
+	thresh := uint64(math.Round(p * (1 << 16)))
 	blocks(len(m.Data), dropBlock, func(b, lo, hi int) {
-		r := rand.NewPCG(s1, uint64(b))
+		// wyrand: one 64x64->128 multiply per four 16-bit draws.
+		state := s1 ^ splitmix(uint64(b))
 		d := m.Data[lo:hi]
-		for i := 0; i < len(d); i += 2 {
-			u := r.Uint64()
-			d[i] = keepOrZero(uint32(u), thresh, keep)
-			if i+1 < len(d) {
-				d[i+1] = keepOrZero(uint32(u>>32), thresh, keep)
+		for i := 0; i < len(d); i += 4 {
+			state += 0xa0761d6478bd642f
+			h, l := bits.Mul64(state, state^0xe7037ed1a0b428db)
+			u := h ^ l
+			for j := i; j < min(i+4, len(d)); j++ {
+				if u&0xffff < thresh {
+					d[j] = 0
+				} else {
+					d[j] = keep
+				}
+				u >>= 16
 			}
 		}
 	})
 	return m
 }
 
-func keepOrZero(u, thresh uint32, keep float32) float32 {
-	if u < thresh {
-		return 0
-	}
-	return keep
+// dropConst is dropout of a value that needs no gradient (input
+// features): no mask is kept, and random draws are made only for non-zero
+// elements, which makes dropout of sparse bag-of-words features cheap.
+func (t *Tape) dropConst(x *tensor.Dense, p float64) *tensor.Dense {
+	y := t.alloc(x.Rows, x.Cols)
+	t.draws++
+	s1 := splitmix(t.seed ^ splitmix(t.draws))
+	keep := float32(1 / (1 - p))
+	thresh := uint64(math.Round(p * (1 << 16)))
+	rowsPer := max(1, dropBlock/max(x.Cols, 1))
+	blocks(x.Rows, rowsPer, func(b, lo, hi int) {
+		state := s1 ^ splitmix(uint64(b))
+		var u uint64
+		left := 0
+		for i := lo; i < hi; i++ {
+			xr, yr := x.Row(i), y.Row(i)
+			for j, v := range xr {
+				if v == 0 {
+					yr[j] = 0
+					continue
+				}
+				if left == 0 {
+					state += 0xa0761d6478bd642f
+					h, l := bits.Mul64(state, state^0xe7037ed1a0b428db)
+					u, left = h^l, 4
+				}
+				if u&0xffff < thresh {
+					yr[j] = 0
+				} else {
+					yr[j] = v * keep
+				}
+				u >>= 16
+				left--
+			}
+		}
+	})
+	return y
 }
 
 // splitmix is SplitMix64's finaliser, used to derive independent stream

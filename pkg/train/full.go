@@ -1,0 +1,175 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
+	"github.com/gnnscale/gnnscale/pkg/gnn/models"
+	"github.com/gnnscale/gnnscale/pkg/gnn/optim"
+	"github.com/gnnscale/gnnscale/pkg/kernels"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+// Epoch is what one epoch of one seed reports. Accuracies are fractions
+// in [0, 1]; they are NaN on epochs that were not evaluated.
+type Epoch struct {
+	Seed         uint64  `json:"seed"`
+	Epoch        int     `json:"epoch"`
+	Loss         float64 `json:"loss"`
+	TrainAcc     float64 `json:"train_acc"`
+	ValAcc       float64 `json:"val_acc"`
+	TestAcc      float64 `json:"test_acc"`
+	BestValAcc   float64 `json:"best_val_acc"`
+	BestTestAcc  float64 `json:"best_test_acc"`
+	EpochSeconds float64 `json:"epoch_seconds"` // training step only
+	EvalSeconds  float64 `json:"eval_seconds"`
+}
+
+// SeedResult is the outcome of training one seed: the epoch with the best
+// validation accuracy and the test accuracy there.
+type SeedResult struct {
+	Seed         uint64    `json:"seed"`
+	BestEpoch    int       `json:"best_epoch"`
+	ValAcc       float64   `json:"val_acc"`
+	TestAcc      float64   `json:"test_acc"`
+	EpochSeconds []float64 `json:"-"`
+}
+
+// NewOptimizer builds the optimizer c describes over the model's two
+// parameter groups.
+func NewOptimizer(c OptimConfig, m models.Model) (optim.Optimizer, error) {
+	reg, nonreg := m.Groups()
+	groups := []optim.Group{
+		{Params: reg, WeightDecay: c.WeightDecay},
+		{Params: nonreg, WeightDecay: c.WeightDecayNonreg},
+	}
+	switch c.Name {
+	case "adamw":
+		return optim.NewAdamW(groups, optim.AdamOptions{LR: c.LR})
+	case "sgd":
+		return optim.NewSGD(groups, optim.SGDOptions{LR: c.LR, Momentum: c.Momentum, Nesterov: c.Nesterov})
+	default:
+		return optim.NewAdam(groups, optim.AdamOptions{LR: c.LR})
+	}
+}
+
+// FullBatch trains a fresh model on the whole graph for cfg.Train.Epochs
+// epochs with seed seed (parameter init and dropout), evaluating every
+// EvalEvery epochs, and selects the epoch with the best validation
+// accuracy (the first such). On return the model holds the parameters of
+// that epoch. onEpoch, if not nil, is called after every epoch.
+func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backend, onEpoch func(Epoch)) (*SeedResult, models.Model, error) {
+	m, err := models.Build(cfg.Model, d.X.Cols, d.NumClasses, rand.New(rand.NewPCG(seed, 0x6e6e)))
+	if err != nil {
+		return nil, nil, err
+	}
+	opt, err := NewOptimizer(cfg.Optim, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	params := m.Params()
+	best := snapshot(params)
+	res := &SeedResult{Seed: seed, ValAcc: -1}
+	tp := ad.New(b, ad.WithSeed(seed))
+	x := tp.Const(d.X)
+	for epoch := 1; epoch <= cfg.Train.Epochs; epoch++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		start := time.Now()
+		tp.SetTraining(true)
+		out := m.Forward(tp, d.Adj, x)
+		loss := tp.CrossEntropy(out, d.Labels, d.Split.Train)
+		lossValue := float64(loss.Scalar())
+		opt.ZeroGrad()
+		tp.Backward(loss)
+		if cfg.Optim.GradClip > 0 {
+			optim.ClipGradNorm(params, cfg.Optim.GradClip)
+		}
+		opt.Step()
+		tp.Reset()
+		ep := Epoch{Seed: seed, Epoch: epoch, Loss: lossValue, EpochSeconds: time.Since(start).Seconds(),
+			TrainAcc: math.NaN(), ValAcc: math.NaN(), TestAcc: math.NaN()}
+		if math.IsNaN(lossValue) || math.IsInf(lossValue, 0) {
+			return nil, nil, fmt.Errorf("train: seed %d epoch %d: loss is %v (diverged; lower optim.lr?)", seed, epoch, lossValue)
+		}
+
+		if epoch%cfg.Train.EvalEvery == 0 || epoch == cfg.Train.Epochs {
+			es := time.Now()
+			tr, va, te := Evaluate(tp, m, d)
+			ep.TrainAcc, ep.ValAcc, ep.TestAcc = tr, va, te
+			ep.EvalSeconds = time.Since(es).Seconds()
+			if va > res.ValAcc {
+				res.ValAcc, res.TestAcc, res.BestEpoch = va, te, epoch
+				copyParams(best, params)
+			}
+		}
+		ep.BestValAcc, ep.BestTestAcc = res.ValAcc, res.TestAcc
+		res.EpochSeconds = append(res.EpochSeconds, ep.EpochSeconds)
+		if onEpoch != nil {
+			onEpoch(ep)
+		}
+	}
+	restoreParams(params, best)
+	return res, m, nil
+}
+
+// Evaluate runs the model in evaluation mode without recording gradients
+// and returns train, validation and test accuracy.
+func Evaluate(tp *ad.Tape, m models.Model, d *Data) (train, val, test float64) {
+	tp.SetTraining(false)
+	tp.SetNoGrad(true)
+	out := m.Forward(tp, d.Adj, tp.Const(d.X))
+	train = Accuracy(out.Value, d.Labels, d.Split.Train)
+	val = Accuracy(out.Value, d.Labels, d.Split.Valid)
+	test = Accuracy(out.Value, d.Labels, d.Split.Test)
+	tp.Reset()
+	tp.SetNoGrad(false)
+	return train, val, test
+}
+
+// Accuracy returns the fraction of rows whose arg-max logit is the label
+// (NaN for no rows). Ties pick the first maximum, as torch.argmax.
+func Accuracy(logits *tensor.Dense, labels []int32, rows []int32) float64 {
+	if len(rows) == 0 {
+		return math.NaN()
+	}
+	correct := 0
+	for _, r := range rows {
+		row := logits.Row(int(r))
+		arg := 0
+		for j, v := range row {
+			if v > row[arg] {
+				arg = j
+			}
+		}
+		if int32(arg) == labels[r] {
+			correct++
+		}
+	}
+	return float64(correct) / float64(len(rows))
+}
+
+func snapshot(ps []ad.Named) []*tensor.Dense {
+	out := make([]*tensor.Dense, len(ps))
+	for i, p := range ps {
+		out[i] = p.Param.Value.Clone()
+	}
+	return out
+}
+
+func copyParams(dst []*tensor.Dense, ps []ad.Named) {
+	for i, p := range ps {
+		dst[i].Copy(p.Param.Value)
+	}
+}
+
+func restoreParams(ps []ad.Named, src []*tensor.Dense) {
+	for i, p := range ps {
+		p.Param.Value.Copy(src[i])
+	}
+}
