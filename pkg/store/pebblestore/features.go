@@ -1,0 +1,294 @@
+package pebblestore
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+const (
+	// Cache keys: bit 63 tags edge blocks, bits 40..62 hold the table id,
+	// bits 0..39 the chunk or block index.
+	maxTableID = 1 << 23
+	maxRows    = 1 << 40
+	edgeBit    = 1 << 63
+)
+
+// table is one feature attribute: chunks of chunkRows rows, each stored as
+// chunkRows*rowBytes bytes of little-endian float32 followed by a presence
+// bitmap of ceil(chunkRows/8) bytes. Writers of one table are serialised by
+// wmu; readers take no lock.
+type table struct {
+	b        *Backend
+	info     store.AttrInfo
+	id       uint32
+	shift    uint // log2(chunkRows)
+	rowBytes int
+	valLen   int
+	lo, hi   []byte // key span of the table's chunks
+	wmu      sync.Mutex
+	dropped  atomic.Bool
+}
+
+func (b *Backend) newTable(key store.Key, rec attrRecord) *table {
+	t := &table{
+		b:        b,
+		info:     store.AttrInfo{Key: key, Rows: rec.rows, Cols: rec.cols},
+		id:       rec.id,
+		shift:    uint(bits.TrailingZeros(uint(rec.chunkRows))),
+		rowBytes: 4 * rec.cols,
+	}
+	t.valLen = rec.chunkRows*t.rowBytes + (rec.chunkRows+7)/8
+	t.lo, t.hi = tableSpan(tagChunk, rec.id)
+	return t
+}
+
+func (t *table) chunkRows() int             { return 1 << t.shift }
+func (t *table) cacheKey(chunk int64) uint64 { return uint64(t.id)<<40 | uint64(chunk) }
+
+// Info implements store.FeatureTable.
+func (t *table) Info() store.AttrInfo { return t.info }
+
+// present reports whether row r (within its chunk) is present in val.
+func (t *table) present(val []byte, r int) bool {
+	bm := val[t.chunkRows()*t.rowBytes:]
+	return bm[r>>3]&(1<<(r&7)) != 0
+}
+
+func (t *table) checkVal(chunk int64, val []byte) error {
+	if len(val) != t.valLen {
+		return fmt.Errorf("%w: %v chunk %d has %d bytes, want %d", errCorrupt, t.info.Key, chunk, len(val), t.valLen)
+	}
+	return nil
+}
+
+// copyRow copies row id out of its chunk value (nil: absent chunk) into
+// dst row i.
+func (t *table) copyRow(dst *tensor.Dense, i int, val []byte, id int64) error {
+	r := int(id & (1<<t.shift - 1))
+	if val == nil || !t.present(val, r) {
+		return store.RowError("get", t.info.Key, id, store.ErrNotFound)
+	}
+	off := r * t.rowBytes
+	bytesToFloats(dst.Data[i*dst.Stride:i*dst.Stride+t.info.Cols], val[off:off+t.rowBytes])
+	return nil
+}
+
+// miss is a requested row whose chunk was not in the cache.
+type miss struct {
+	id    int64
+	pos   int
+	epoch uint64
+}
+
+var missPool = sync.Pool{New: func() any { s := make([]miss, 0, 1024); return &s }}
+
+// Get implements store.FeatureTable: cache hits are copied at once, misses
+// are sorted by row and read from Pebble chunk by chunk.
+func (t *table) Get(ctx context.Context, ids []int64, dst *tensor.Dense) error {
+	if t.dropped.Load() {
+		return store.ErrNotFound
+	}
+	rc := t.b.rc
+	mp := missPool.Get().(*[]miss)
+	misses := (*mp)[:0]
+	defer func() { *mp = misses[:0]; missPool.Put(mp) }()
+	last := int64(-1)
+	var val []byte
+	var hit bool
+	var epoch uint64
+	for i, id := range ids {
+		if c := id >> t.shift; c != last {
+			last = c
+			if rc != nil {
+				val, hit, epoch = rc.get(t.cacheKey(c))
+			}
+		}
+		if !hit {
+			misses = append(misses, miss{id: id, pos: i, epoch: epoch})
+			continue
+		}
+		if err := t.copyRow(dst, i, val, id); err != nil {
+			return err
+		}
+	}
+	if len(misses) == 0 {
+		return nil
+	}
+	slices.SortFunc(misses, func(a, b miss) int {
+		if a.id != b.id {
+			return cmp64(a.id, b.id)
+		}
+		return a.pos - b.pos
+	})
+	return t.readMisses(ctx, misses, dst)
+}
+
+// readMisses reads the chunks of misses (sorted by id) from Pebble, caches
+// them and fills their rows, splitting the work over several goroutines
+// (each with its own iterator) when there are many distinct chunks.
+func (t *table) readMisses(ctx context.Context, misses []miss, dst *tensor.Dense) error {
+	// Cut points between chunks.
+	parts := t.b.opts.ReadParallelism
+	nChunks := 1
+	for i := 1; i < len(misses); i++ {
+		if misses[i].id>>t.shift != misses[i-1].id>>t.shift {
+			nChunks++
+		}
+	}
+	const minChunksPerPart = 32
+	parts = min(parts, nChunks/minChunksPerPart)
+	if parts <= 1 {
+		return t.readPart(ctx, misses, dst)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, parts)
+	per := (len(misses) + parts - 1) / parts
+	lo := 0
+	for p := 0; p < parts && lo < len(misses); p++ {
+		hi := min(lo+per, len(misses))
+		for hi < len(misses) && misses[hi].id>>t.shift == misses[hi-1].id>>t.shift {
+			hi++ // never split a chunk between parts
+		}
+		wg.Add(1)
+		go func(p int, part []miss) {
+			defer wg.Done()
+			errs[p] = t.readPart(ctx, part, dst)
+		}(p, misses[lo:hi])
+		lo = hi
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readPart serves misses (sorted, whole chunks) with one iterator.
+func (t *table) readPart(ctx context.Context, misses []miss, dst *tensor.Dense) error {
+	it, err := t.b.db.NewIter(&pebble.IterOptions{LowerBound: t.lo, UpperBound: t.hi})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	rc := t.b.rc
+	var kb [13]byte
+	for i, n := 0, 0; i < len(misses); n++ {
+		c := misses[i].id >> t.shift
+		j := i + 1
+		for j < len(misses) && misses[j].id>>t.shift == c {
+			j++
+		}
+		if n%64 == 63 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		val, err := t.seek(it, kb[:0], c)
+		if err != nil {
+			return err
+		}
+		if rc != nil {
+			if val != nil {
+				val = append(make([]byte, 0, len(val)), val...)
+			}
+			rc.insert(t.cacheKey(c), val, misses[i].epoch)
+		}
+		for _, m := range misses[i:j] {
+			if err := t.copyRow(dst, m.pos, val, m.id); err != nil {
+				return err
+			}
+		}
+		i = j
+	}
+	return it.Error()
+}
+
+// seek positions it at chunk c and returns its value (owned by the
+// iterator until it moves), or nil if the chunk does not exist.
+func (t *table) seek(it *pebble.Iterator, kb []byte, c int64) ([]byte, error) {
+	key := chunkKey(kb, t.id, c)
+	if !it.SeekGE(key) || string(it.Key()) != string(key) {
+		return nil, it.Error()
+	}
+	val, err := it.ValueAndErr()
+	if err != nil {
+		return nil, err
+	}
+	return val, t.checkVal(c, val)
+}
+
+// GetRange implements store.TableRangeGetter with one forward scan, not
+// touching the cache (a scan would only evict the hot set).
+func (t *table) GetRange(ctx context.Context, lo int64, dst *tensor.Dense) error {
+	if t.dropped.Load() {
+		return store.ErrNotFound
+	}
+	it, err := t.b.db.NewIter(&pebble.IterOptions{LowerBound: t.lo, UpperBound: t.hi})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	hi := lo + int64(dst.Rows)
+	var kb [13]byte
+	first := lo >> t.shift
+	key := chunkKey(kb[:0], t.id, first)
+	valid := it.SeekGE(key)
+	cols, cr := t.info.Cols, int64(t.chunkRows())
+	for c := first; c <= (hi-1)>>t.shift; c++ {
+		if (c-first)%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		key = chunkKey(kb[:0], t.id, c)
+		var val []byte
+		if valid && string(it.Key()) == string(key) {
+			if val, err = it.ValueAndErr(); err != nil {
+				return err
+			}
+			if err := t.checkVal(c, val); err != nil {
+				return err
+			}
+		}
+		rlo, rhi := max(lo, c*cr), min(hi, (c+1)*cr) // rows of this chunk
+		if val == nil {
+			return store.RowError("get", t.info.Key, rlo, store.ErrNotFound)
+		}
+		for id := rlo; id < rhi; id++ {
+			if !t.present(val, int(id-c*cr)) {
+				return store.RowError("get", t.info.Key, id, store.ErrNotFound)
+			}
+		}
+		src := val[int(rlo-c*cr)*t.rowBytes : int(rhi-c*cr)*t.rowBytes]
+		i := int(rlo - lo)
+		if dst.Stride == cols {
+			bytesToFloats(dst.Data[i*cols:int(rhi-lo)*cols], src)
+		} else {
+			for r := 0; r < int(rhi-rlo); r++ {
+				bytesToFloats(dst.Row(i+r), src[r*t.rowBytes:(r+1)*t.rowBytes])
+			}
+		}
+		valid = it.Next() // only now: val belongs to the iterator position
+	}
+	return it.Error()
+}
+
+func cmp64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
