@@ -50,7 +50,7 @@ func (b *Backend) newTable(key store.Key, rec attrRecord) *table {
 	return t
 }
 
-func (t *table) chunkRows() int             { return 1 << t.shift }
+func (t *table) chunkRows() int              { return 1 << t.shift }
 func (t *table) cacheKey(chunk int64) uint64 { return uint64(t.id)<<40 | uint64(chunk) }
 
 // Info implements store.FeatureTable.

@@ -65,7 +65,9 @@ func edgeKey(et store.EdgeType) []byte {
 	return appendName(appendName(appendName(b, et.Src), et.Rel), et.Dst)
 }
 
-func pendingKey(id uint32) []byte { return binary.BigEndian.AppendUint32(append([]byte(nil), prefixPend...), id) }
+func pendingKey(id uint32) []byte {
+	return binary.BigEndian.AppendUint32(append([]byte(nil), prefixPend...), id)
+}
 
 func chunkKey(buf []byte, id uint32, chunk int64) []byte {
 	buf = append(buf[:0], tagChunk)
