@@ -39,7 +39,7 @@ func BenchmarkFullBatchEpochCora(b *testing.B) {
 	}
 	opt, _ := NewOptimizer(cfg.Optim, m)
 	tp := ad.New(bk, ad.WithSeed(1))
-	x := tp.Const(d.X)
+	x := d.Input(tp)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

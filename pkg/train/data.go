@@ -15,9 +15,12 @@ import (
 // the in-neighbour adjacency (targets x sources), features, labels and
 // split.
 type Data struct {
-	Name       string
-	Adj        *ad.Sparse
-	X          *tensor.Dense
+	Name string
+	Adj  *ad.Sparse
+	X    *tensor.Dense
+	// XSparse is X's sparse form when X is mostly zeros (bag-of-words
+	// features), nil otherwise; layers then multiply it with SpMM.
+	XSparse    *ad.Sparse
 	Labels     []int32
 	NumClasses int
 	Split      dataset.Split
@@ -93,10 +96,39 @@ func FromDataset(ds *dataset.Dataset, normalize bool) (*Data, error) {
 	if normalize {
 		x = NormalizeFeatures(x)
 	}
-	return &Data{
+	d := &Data{
 		Name: ds.Name, Adj: adj, X: x, Labels: ds.Labels, NumClasses: ds.NumClasses,
 		Split: ds.Split, NumEdges: int64(adj.NNZ()),
-	}, nil
+	}
+	if density(x) < sparseBelow {
+		d.XSparse = ad.FeatureCSR(x)
+	}
+	return d, nil
+}
+
+// sparseBelow is the feature density under which the sparse form is used.
+const sparseBelow = 0.1
+
+// density returns the fraction of non-zero elements of x.
+func density(x *tensor.Dense) float64 {
+	nz := 0
+	for i := 0; i < x.Rows; i++ {
+		for _, v := range x.Row(i) {
+			if v != 0 {
+				nz++
+			}
+		}
+	}
+	return float64(nz) / float64(max(x.Rows*x.Cols, 1))
+}
+
+// Input returns the features as a tape constant, with the sparse form
+// attached when there is one.
+func (d *Data) Input(tp *ad.Tape) *ad.Var {
+	if d.XSparse != nil {
+		return tp.ConstSparse(d.X, d.XSparse)
+	}
+	return tp.Const(d.X)
 }
 
 // NormalizeFeatures returns x minus its minimum element, with every row

@@ -75,7 +75,7 @@ func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels
 	best := snapshot(params)
 	res := &SeedResult{Seed: seed, ValAcc: -1}
 	tp := ad.New(b, ad.WithSeed(seed))
-	x := tp.Const(d.X)
+	x := d.Input(tp)
 	for epoch := 1; epoch <= cfg.Train.Epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -123,7 +123,7 @@ func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels
 func Evaluate(tp *ad.Tape, m models.Model, d *Data) (train, val, test float64) {
 	tp.SetTraining(false)
 	tp.SetNoGrad(true)
-	out := m.Forward(tp, d.Adj, tp.Const(d.X))
+	out := m.Forward(tp, d.Adj, d.Input(tp))
 	train = Accuracy(out.Value, d.Labels, d.Split.Train)
 	val = Accuracy(out.Value, d.Labels, d.Split.Valid)
 	test = Accuracy(out.Value, d.Labels, d.Split.Test)

@@ -227,3 +227,46 @@ func TestDropoutConst(t *testing.T) {
 		t.Fatalf("keep rate %.4f, want 0.4", rate)
 	}
 }
+
+// TestSparseInput checks that a sparse-backed input gives the dense
+// results: Linear's output and weight/bias gradients, and input dropout
+// (same mask as the dense path, same sparse and dense values).
+func TestSparseInput(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	x := gnntest.RandDense(r, 50, 37)
+	for i := range x.Data {
+		if r.IntN(5) != 0 {
+			x.Data[i] = 0
+		}
+	}
+	xs := ad.FeatureCSR(x)
+	for _, bk := range backends() {
+		w, b := ad.NewParam(6, 37), ad.NewParam(1, 6, 6)
+		for i := range w.Value.Data {
+			w.Value.Data[i] = float32(r.NormFloat64())
+		}
+		b.Value.Data[2] = 0.5
+		grads := func(sparse, training bool) (*tensor.Dense, *tensor.Dense, *tensor.Dense) {
+			w.ZeroGrad()
+			b.ZeroGrad()
+			tp := ad.New(bk, ad.WithSeed(7))
+			tp.SetTraining(training)
+			in := tp.Const(x)
+			if sparse {
+				in = tp.ConstSparse(x, xs)
+			}
+			y := tp.Linear(tp.Dropout(in, 0.3), w.Var, b.Var)
+			tp.Backward(tp.Sum(tp.Mul(y, y)))
+			return y.Value.Clone(), w.Grad.Clone(), b.Grad.Clone()
+		}
+		for _, training := range []bool{false, true} {
+			y1, w1, b1 := grads(false, training)
+			y2, w2, b2 := grads(true, training)
+			for name, pair := range map[string][2]*tensor.Dense{"y": {y1, y2}, "dw": {w1, w2}, "db": {b1, b2}} {
+				if d := tensor.MaxAbsDiff(pair[0], pair[1]); d > 1e-4 {
+					t.Errorf("%s training=%v: %s differs by %g between dense and sparse input", bk.Name(), training, name, d)
+				}
+			}
+		}
+	}
+}

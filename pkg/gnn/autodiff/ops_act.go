@@ -61,6 +61,9 @@ func (t *Tape) Dropout(x *Var, p float64) *Var {
 		return t.result(t.allocZero(x.Value.Rows, x.Value.Cols), nil, x)
 	}
 	if !t.needs(x) {
+		if x.sparse != nil {
+			return t.dropSparse(x, p)
+		}
 		return t.result(t.dropConst(x.Value, p), nil, x)
 	}
 	mask := t.Mask(x.Value.Rows, x.Value.Cols, p)
@@ -139,6 +142,44 @@ func (t *Tape) dropConst(x *tensor.Dense, p float64) *tensor.Dense {
 		}
 	})
 	return y
+}
+
+// dropSparse is dropConst for a value with a sparse form: it draws the
+// same mask (same stream, same order of non-zeros) and returns both forms.
+func (t *Tape) dropSparse(x *Var, p float64) *Var {
+	xs := x.sparse.m
+	vals := make([]float32, len(xs.Values))
+	y := t.allocZero(x.Value.Rows, x.Value.Cols)
+	t.draws++
+	s1 := splitmix(t.seed ^ splitmix(t.draws))
+	keep := float32(1 / (1 - p))
+	thresh := uint64(math.Round(p * (1 << 16)))
+	rowsPer := max(1, dropBlock/max(x.Value.Cols, 1))
+	blocks(xs.Rows, rowsPer, func(b, lo, hi int) {
+		state := s1 ^ splitmix(uint64(b))
+		var u uint64
+		left := 0
+		for i := lo; i < hi; i++ {
+			yr := y.Row(i)
+			for k := xs.Indptr[i]; k < xs.Indptr[i+1]; k++ {
+				if left == 0 {
+					state += 0xa0761d6478bd642f
+					h, l := bits.Mul64(state, state^0xe7037ed1a0b428db)
+					u, left = h^l, 4
+				}
+				if u&0xffff >= thresh {
+					v := xs.Values[k] * keep
+					vals[k] = v
+					yr[xs.Indices[k]] = v
+				}
+				u >>= 16
+				left--
+			}
+		}
+	})
+	out := t.result(y, nil, x)
+	out.sparse = x.sparse.Revalue(vals)
+	return out
 }
 
 // splitmix is SplitMix64's finaliser, used to derive independent stream

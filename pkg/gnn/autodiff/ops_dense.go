@@ -3,6 +3,7 @@ package autodiff
 import (
 	"fmt"
 
+	"github.com/gnnscale/gnnscale/pkg/kernels"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
@@ -53,6 +54,9 @@ func (t *Tape) Linear(x, w, bias *Var) *Var {
 	if bias != nil && (bias.Value.Rows != 1 || bias.Value.Cols != w.Value.Rows) {
 		panic(fmt.Sprintf("autodiff: Linear: bias %s, want 1x%d", bias.Value.Shape(), w.Value.Rows))
 	}
+	if x.sparse != nil && !t.needs(x) {
+		return t.sparseLinear(x.sparse, w, bias)
+	}
 	y := t.alloc(x.Value.Rows, w.Value.Rows)
 	t.b.Gemm(false, true, 1, x.Value, w.Value, 0, y)
 	if bias != nil {
@@ -66,6 +70,41 @@ func (t *Tape) Linear(x, w, bias *Var) *Var {
 			t.accumulate(bias, func(dst *tensor.Dense) { t.b.SumRows(dst.Data, g) })
 		}
 	}, x, w, bias)
+}
+
+// sparseLinear is Linear for a constant sparse input: y = SpMM(X, W^T),
+// dW = (X^T g)^T. It costs O(nnz(X) * out) instead of O(rows * in * out).
+func (t *Tape) sparseLinear(xs *Sparse, w, bias *Var) *Var {
+	out, in := w.Value.Rows, w.Value.Cols
+	wt := t.alloc(in, out)
+	transposeInto(wt, w.Value)
+	y := t.alloc(xs.Rows(), out)
+	t.b.SpMM(y, xs.m, wt, kernels.Sum, nil)
+	if bias != nil {
+		t.b.AddRowVector(y, bias.Value.Data)
+	}
+	return t.result(y, func(o *Var) {
+		g := o.Grad
+		if w.needsGrad {
+			tr, _ := xs.Transpose()
+			dwt := t.scratch(in, out)
+			t.b.SpMM(dwt, tr, g, kernels.Sum, nil)
+			t.accumulate(w, func(dst *tensor.Dense) { transposeInto(dst, dwt) })
+			t.release(dwt)
+		}
+		if bias != nil {
+			t.accumulate(bias, func(dst *tensor.Dense) { t.b.SumRows(dst.Data, g) })
+		}
+	}, w, bias)
+}
+
+// transposeInto sets dst = src^T.
+func transposeInto(dst, src *tensor.Dense) {
+	for i := 0; i < src.Rows; i++ {
+		for j, v := range src.Row(i) {
+			dst.Data[j*dst.Stride+i] = v
+		}
+	}
 }
 
 // AddBias returns x with the 1 x cols row vector bias added to every row.

@@ -17,6 +17,8 @@ type Var struct {
 	// node (or for nodes that do not need one).
 	Grad *tensor.Dense
 
+	sparse *Sparse // the same value as a CSR (sparse input features), or nil
+
 	needsGrad bool // a gradient must flow into this node
 	leaf      bool // no producing op: keep Grad after Backward
 	hasGrad   bool // Grad holds a contribution (else its contents are undefined)
@@ -92,6 +94,16 @@ func (t *Tape) Seed(seed uint64) { t.seed, t.draws = seed, 0 }
 // Const wraps x as a value that needs no gradient. x is not copied and is
 // not owned by the tape.
 func (t *Tape) Const(x *tensor.Dense) *Var { return &Var{Value: x, leaf: true} }
+
+// ConstSparse wraps x as a constant together with its sparse form s
+// (FeatureCSR(x)): Linear then multiplies through SpMM, and input dropout
+// keeps the sparse form.
+func (t *Tape) ConstSparse(x *tensor.Dense, s *Sparse) *Var {
+	if s.Rows() != x.Rows || s.Cols() != x.Cols {
+		panic(fmt.Sprintf("autodiff: ConstSparse: %s value with a %dx%d sparse form", x.Shape(), s.Rows(), s.Cols()))
+	}
+	return &Var{Value: x, leaf: true, sparse: s}
+}
 
 // Leaf wraps x as an input whose gradient Backward should compute; after
 // Backward, v.Grad holds it (until Reset, which releases it).
