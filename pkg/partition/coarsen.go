@@ -106,7 +106,7 @@ func matchRandom(g *wgraph, match []int32, maxvw int32, rng *rand.Rand) int {
 	for i := range match {
 		match[i] = -1
 	}
-	perm := shuffled(g.n(), rng)
+	perm := degreeOrder(g, rng)
 	xadj, adj, vw := g.xadj, g.adj, g.vw
 	unmatched := 0
 	for _, v := range perm {
@@ -133,32 +133,11 @@ func matchRandom(g *wgraph, match []int32, maxvw int32, rng *rand.Rand) int {
 // degrees) and matches each unmatched one with the unmatched neighbour
 // joined by the heaviest edge, among those that fit maxvw.
 func matchHeavyEdge(g *wgraph, match []int32, maxvw int32, rng *rand.Rand) int {
-	n := g.n()
 	for i := range match {
 		match[i] = -1
 	}
 	xadj, adj, vw := g.xadj, g.adj, g.vw
-	// Bucket sort by degree (capped) on top of a random permutation.
-	avg := 1
-	if n > 0 {
-		avg = max(1, int(4*len(adj)/max(n, 1)))
-	}
-	perm := shuffled(n, rng)
-	cnt := make([]int32, avg+2)
-	deg := func(v int32) int { return min(int(xadj[v+1]-xadj[v]), avg) }
-	for _, v := range perm {
-		cnt[deg(v)+1]++
-	}
-	for i := 1; i < len(cnt); i++ {
-		cnt[i] += cnt[i-1]
-	}
-	order := make([]int32, n)
-	for _, v := range perm {
-		d := deg(v)
-		order[cnt[d]] = v
-		cnt[d]++
-	}
-	perm = nil
+	order := degreeOrder(g, rng)
 	unmatched := 0
 	for _, v := range order {
 		if match[v] >= 0 {
@@ -181,6 +160,30 @@ func matchHeavyEdge(g *wgraph, match []int32, maxvw int32, rng *rand.Rand) int {
 		}
 	}
 	return unmatched
+}
+
+// degreeOrder returns the vertices by increasing degree (degrees capped
+// at four times the average), in random order among equal degrees.
+func degreeOrder(g *wgraph, rng *rand.Rand) []int32 {
+	n := g.n()
+	xadj := g.xadj
+	avg := max(1, int(4*len(g.adj)/max(n, 1)))
+	perm := shuffled(n, rng)
+	cnt := make([]int32, avg+2)
+	deg := func(v int32) int { return min(int(xadj[v+1]-xadj[v]), avg) }
+	for _, v := range perm {
+		cnt[deg(v)+1]++
+	}
+	for i := 1; i < len(cnt); i++ {
+		cnt[i] += cnt[i-1]
+	}
+	order := make([]int32, n)
+	for _, v := range perm {
+		d := deg(v)
+		order[cnt[d]] = v
+		cnt[d]++
+	}
+	return order
 }
 
 // matchTwoHop pairs unmatched vertices of degree below maxdeg that share a

@@ -138,12 +138,38 @@ func (r *kway) bestTarget(v int32) int32 {
 	return best
 }
 
+// bestTargetSlack is bestTarget where a part may exceed its limit by
+// slack times the gain of the move.
+func (r *kway) bestTargetSlack(v int32, slack float64) int32 {
+	a := r.part[v]
+	vw := int64(r.g.vw[v])
+	best := int32(-1)
+	for _, p := range r.touched {
+		if p == a {
+			continue
+		}
+		gain := r.conn[p] - r.conn[a]
+		if r.pw[p]+vw > r.maxpw[p]+int64(slack*float64(max(gain, 0))) {
+			continue
+		}
+		if best < 0 || r.conn[p] > r.conn[best] || (r.conn[p] == r.conn[best] && r.pw[p] < r.pw[best]) {
+			best = p
+		}
+	}
+	return best
+}
+
 // greedy runs up to niter passes of greedy boundary refinement: every
 // boundary vertex that could gain (ed >= id) is visited in random order and
 // moved to its best-connected part if that lowers the cut, or keeps it
 // and improves balance. A pass that moves less than a thousandth of the
 // vertices ends the refinement.
-func (r *kway) greedy(niter int, rng *rand.Rand) {
+//
+// With slack > 0 a move of positive gain may also overload its target,
+// by up to slack times the gain (METIS's "fudge factor" idea): on
+// power-law graphs such moves win far more cut than the balance pass that
+// must follow gives back.
+func (r *kway) greedy(niter int, rng *rand.Rand, slack float64) {
 	g := r.g
 	var cand []int32
 	for it := 0; it < niter; it++ {
@@ -159,7 +185,8 @@ func (r *kway) greedy(niter int, rng *rand.Rand) {
 			cand[i], cand[j] = cand[j], cand[i]
 		}
 		moves := 0
-		for _, v := range cand {
+		startCut := r.cut
+		for i, v := range cand {
 			if r.ed[v] < r.id[v] {
 				continue
 			}
@@ -169,17 +196,24 @@ func (r *kway) greedy(niter int, rng *rand.Rand) {
 			}
 			r.gather(v)
 			b := r.bestTarget(v)
+			if slack > 0 {
+				b = r.bestTargetSlack(v, slack)
+			}
 			if b >= 0 {
 				gain := r.conn[b] - r.conn[a]
 				vw := int64(g.vw[v])
-				if gain > 0 || (gain == 0 && r.pw[b]+vw < r.pw[a]) {
+				// Zero-gain moves are taken when they help balance and, on
+				// every other candidate, anyway (into a part with room): a
+				// walk on the plateau that lets later moves gain.
+				zeroOK := r.pw[b]+vw < r.pw[a] || r.pw[a] > r.maxpw[a] || (i%2 == 0 && r.pw[b]+vw <= r.maxpw[b])
+				if gain > 0 || (gain == 0 && zeroOK) {
 					r.move(v, b)
 					moves++
 				}
 			}
 			r.release()
 		}
-		if moves == 0 || moves*1000 < g.n() {
+		if moves == 0 || r.cut == startCut {
 			break
 		}
 	}
@@ -260,15 +294,36 @@ func (r *kway) balance() {
 	}
 }
 
-// refine balances the partition if needed and improves its cut.
-func (r *kway) refine(niter int, rng *rand.Rand) {
-	if r.overweight() {
+// slackFactor lets a positive-gain greedy move overload its target part
+// by up to this many vertex-weight units per unit of gain (METIS's
+// "fudge factor" for cut refinement is 5). Overloads are repaired by the
+// balance passes of the finer levels and the final level.
+const slackFactor = 5.0
+
+// refine improves the cut of one level. Greedy moves may overload parts
+// (see slackFactor); on the finer half of the levels, a part more than 2%
+// above its limit is rebalanced first, and on the finest level the result
+// is always brought within the limits and refined once more under them.
+func (r *kway) refine(niter int, rng *rand.Rand, late, finest bool) {
+	if late && r.overweightBy(0.02) {
 		r.balance()
 	}
-	r.greedy(niter, rng)
-	if r.overweight() {
-		r.balance()
-		r.greedy(2, rng)
-	}
+	r.greedy(niter, rng, slackFactor)
 	r.localFM(2, 50, rng)
+	if finest && r.overweight() {
+		r.balance()
+		r.greedy(niter, rng, 0)
+		r.localFM(2, 50, rng)
+	}
+}
+
+// overweightBy reports whether a part exceeds its limit by more than the
+// fraction f.
+func (r *kway) overweightBy(f float64) bool {
+	for i, w := range r.pw {
+		if float64(w) > (1+f)*float64(r.maxpw[i]) {
+			return true
+		}
+	}
+	return false
 }

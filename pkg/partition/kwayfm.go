@@ -5,9 +5,9 @@ import (
 	"slices"
 )
 
-// fmDegreeCap keeps vertices of higher degree out of k-way FM: their gain
-// is recomputed whenever a neighbour moves, which would cost too much.
-const fmDegreeCap = 256
+// fmWork bounds the adjacency entries one k-way FM pass may scan, as a
+// multiple of the level's entries.
+const fmWork = 8
 
 // bestMove returns v's best target part and the gain of moving there, or
 // -1 when v fits nowhere else. conn/touched must hold v's connectivity.
@@ -34,17 +34,22 @@ type fmMove struct {
 // localFM runs `passes` passes of localized k-way Fiduccia-Mattheyses
 // refinement. Each pass takes the boundary vertices in random order as
 // seeds; from each seed not yet touched it runs a local search: a queue
-// keyed by best-move gain starts with the seed and grows with the
-// boundary neighbours of moved vertices; moves may lose cut (hill
-// climbing) but never break the balance limit; after `limit` moves
-// without a new best the search stops and moves after the best are
-// undone. Every vertex moves at most once per pass.
+// of vertices grows with the boundary neighbours of moved vertices; the
+// best move is taken first; moves may lose cut (hill climbing) but never
+// break the balance limit; after `limit` moves without a new best the
+// search stops and moves after the best are undone. Every vertex moves at
+// most once per pass.
+//
+// Queue keys are lazy: a vertex enters keyed by ed-id, an upper bound of
+// its best gain that costs nothing to keep current; when it reaches the
+// top its exact gain is computed, and if that falls below the next key it
+// goes back in with the exact gain. So a move costs O(degree) plus heap
+// operations, also on dense coarse graphs.
 func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 	g := r.g
 	n := g.n()
 	s := fmScratch{q: newPQ(n), locked: make([]bool, n)}
-	deg := func(v int32) int64 { return g.xadj[v+1] - g.xadj[v] }
-	var seeds []int32
+	var seeds, touched []int32
 	for pass := 0; pass < passes; pass++ {
 		startCut := r.cut
 		seeds = append(seeds[:0], r.bnd...)
@@ -53,33 +58,47 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 			j := rng.IntN(i + 1)
 			seeds[i], seeds[j] = seeds[j], seeds[i]
 		}
-		var touched []int32
+		touched = touched[:0]
+		// Work (adjacency entries scanned) is capped per pass so that dense
+		// coarse graphs, where every move re-scores many neighbours, cost
+		// O(edges) like a greedy pass.
+		var work int64
+		budget := fmWork*int64(len(g.adj)) + int64(n)
 		for _, seed := range seeds {
-			if s.locked[seed] || r.ed[seed] == 0 || deg(seed) > fmDegreeCap {
+			if work > budget {
+				break
+			}
+			if s.locked[seed] || r.ed[seed] == 0 {
 				continue
 			}
-			r.gather(seed)
-			_, gain := r.bestMove(seed)
-			b := r.bestTarget(seed)
-			r.release()
-			if b < 0 {
-				continue
-			}
-			s.q.push(seed, int64(gain))
+			s.q.push(seed, int64(r.ed[seed]-r.id[seed]))
 			s.moves = s.moves[:0]
 			bestCut, best := r.cut, 0
-			for s.q.len() > 0 {
-				v := s.q.pop()
+			for s.q.len() > 0 && work <= budget {
+				v, key := s.q.top()
 				a := r.part[v]
 				if r.pw[a] == int64(g.vw[v]) {
+					s.q.pop()
 					continue
 				}
+				work += g.xadj[v+1] - g.xadj[v]
 				r.gather(v)
-				b := r.bestTarget(v)
+				b, gain := r.bestMove(v)
 				if b < 0 {
 					r.release()
+					s.q.pop()
 					continue
 				}
+				if int64(gain) < key {
+					// Stale upper bound: requeue with the exact gain unless
+					// it still beats every other key.
+					s.q.update(v, int64(gain))
+					if top, _ := s.q.top(); top != v {
+						r.release()
+						continue
+					}
+				}
+				s.q.pop()
 				r.move(v, b)
 				r.release()
 				s.locked[v] = true
@@ -90,31 +109,26 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 				} else if len(s.moves)-best > limit {
 					break
 				}
+				work += 2 * (g.xadj[v+1] - g.xadj[v])
 				for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
 					u := g.adj[e]
-					if s.locked[u] || deg(u) > fmDegreeCap {
+					if s.locked[u] {
 						continue
 					}
-					if r.ed[u] == 0 {
-						s.q.remove(u)
-						continue
-					}
-					r.gather(u)
-					bu, gu := r.bestMove(u)
-					r.release()
 					switch {
-					case bu < 0:
+					case r.ed[u] == 0:
 						s.q.remove(u)
 					case s.q.contains(u):
-						s.q.update(u, int64(gu))
+						s.q.update(u, int64(r.ed[u]-r.id[u]))
 					default:
-						s.q.push(u, int64(gu))
+						s.q.push(u, int64(r.ed[u]-r.id[u]))
 					}
 				}
 			}
 			s.q.clear()
 			for i := len(s.moves) - 1; i >= best; i-- {
 				m := s.moves[i]
+				work += g.xadj[m.v+1] - g.xadj[m.v]
 				r.gather(m.v)
 				if r.conn[m.from] == 0 {
 					r.touched = append(r.touched, m.from)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -173,7 +174,8 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 	part := initialPartition(top, k, maxpw, o.InitTries, p, seedFor(o.Seed, 2))
 	r := newKway(top, k, part, maxpw)
 	log.Debug("partition: initial", "cut", r.cut, "elapsed", time.Since(t0))
-	r.refine(o.Refine, rand.New(rand.NewPCG(o.Seed, 3)))
+	nl := len(levels)
+	r.refine(o.Refine, rand.New(rand.NewPCG(o.Seed, 3)), nl <= 2, nl == 1)
 	for l := len(levels) - 2; l >= 0; l-- {
 		fine := levels[l]
 		cmap := cmaps[l]
@@ -186,8 +188,8 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 		})
 		levels[l+1], cmaps[l] = nil, nil
 		r = newKway(fine, k, fpart, maxpw)
-		r.refine(o.Refine, rand.New(rand.NewPCG(o.Seed, uint64(100+l))))
-		log.Debug("partition: level", "level", l, "n", fine.n(), "cut", r.cut, "elapsed", time.Since(t0))
+		r.refine(o.Refine, rand.New(rand.NewPCG(o.Seed, uint64(100+l))), 2*(nl-1-l) >= nl-1, l == 0)
+		log.Debug("partition: level", "level", l, "n", fine.n(), "cut", r.cut, "maxpw", slices.Max(r.pw), "limit", maxpw[0], "elapsed", time.Since(t0))
 	}
 	return r.part
 }

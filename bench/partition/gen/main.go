@@ -9,11 +9,16 @@
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
 	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/gnnscale/gnnscale/pkg/dataset"
 	"github.com/gnnscale/gnnscale/pkg/graph"
@@ -21,7 +26,8 @@ import (
 )
 
 func main() {
-	kind := flag.String("kind", "grid", "grid, rgg, sbm or rmat")
+	kind := flag.String("kind", "grid", "grid, rgg, sbm, rmat or ogb (convert -in DIR, an OGB raw-layout folder)")
+	in := flag.String("in", "", "ogb: dataset folder")
 	out := flag.String("out", "", "output .graph file (required)")
 	n := flag.Int("n", 1000000, "nodes (grid: side*side with side = sqrt(n); rmat: 2^ceil(log2 n))")
 	deg := flag.Float64("deg", 14, "average degree (rgg, sbm)")
@@ -30,13 +36,13 @@ func main() {
 	ef := flag.Int("edgefactor", 10, "rmat generated edges per node")
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
-	if err := run(*kind, *out, *n, *deg, *blocks, *homophily, *ef, *seed); err != nil {
+	if err := run(*kind, *in, *out, *n, *deg, *blocks, *homophily, *ef, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kind, out string, n int, deg float64, blocks int, homophily float64, ef int, seed uint64) error {
+func run(kind, in, out string, n int, deg float64, blocks int, homophily float64, ef int, seed uint64) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
@@ -59,6 +65,11 @@ func run(kind, out string, n int, deg float64, blocks int, homophily float64, ef
 		coo, err = dataset.RMATEdges(dataset.RMATConfig{Scale: scale, EdgeFactor: ef, Permute: true,
 			Symmetrize: true, NoSelfLoops: true, Seed: seed})
 		if err != nil {
+			return err
+		}
+	case "ogb":
+		var err error
+		if coo, err = readOGB(in); err != nil {
 			return err
 		}
 	default:
@@ -152,4 +163,47 @@ func rgg(n int, deg float64, seed uint64) graph.COO {
 		}
 	}
 	return c
+}
+
+// readOGB reads the edges of an OGB raw-layout folder.
+func readOGB(dir string) (graph.COO, error) {
+	var c graph.COO
+	lines := func(name string, fn func(string) error) error {
+		f, err := os.Open(filepath.Join(dir, "raw", name))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(z)
+		for sc.Scan() {
+			if t := strings.TrimSpace(sc.Text()); t != "" {
+				if err := fn(t); err != nil {
+					return err
+				}
+			}
+		}
+		return sc.Err()
+	}
+	err := lines("num-node-list.csv.gz", func(s string) (err error) {
+		c.NumNodes, err = strconv.Atoi(s)
+		return err
+	})
+	if err != nil {
+		return c, err
+	}
+	err = lines("edge.csv.gz", func(s string) error {
+		a, b, _ := strings.Cut(s, ",")
+		u, err1 := strconv.Atoi(a)
+		v, err2 := strconv.Atoi(b)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("bad edge line %q", s)
+		}
+		c.Src, c.Dst = append(c.Src, int32(u)), append(c.Dst, int32(v))
+		return nil
+	})
+	return c, err
 }
