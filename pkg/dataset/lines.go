@@ -127,50 +127,37 @@ func quote(b []byte) string {
 	return strconv.Quote(string(b))
 }
 
-// pow10f32 holds the powers of ten exact in float32.
-var pow10f32 = [...]float32{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10}
+// pow10 holds the powers of ten exact in float64.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // parseFloatRow parses exactly len(dst) comma-separated float32 fields of
-// line b into dst. Plain decimals (sign, up to 7 significant digits, up to
-// 10 decimals, no exponent) take an exact fast path: mantissa and power of
-// ten are exact float32 values and IEEE division rounds correctly, so the
-// result equals strconv.ParseFloat(s, 32). Anything else goes through
-// strconv. Non-finite values are rejected.
-func (l *lineReader) parseFloatRow(b []byte, dst []float32) error {
+// line b into dst, without allocating.
+//
+// Decimals with at most 19 significant digits and a decimal exponent
+// within +-22 take an exact fast path (Clinger's): the mantissa (< 2^53)
+// and the power of ten are exact float64 values, so one IEEE multiply or
+// divide gives the correctly rounded float64 r. Rounding r to float32 then
+// equals rounding the decimal to float32 unless r is exactly halfway
+// between two float32 values (no float32 midpoint can lie strictly between
+// the decimal and r, since midpoints are float64 values and r is the
+// nearest one); that case, subnormal and overflowing results go through
+// strconv.ParseFloat, as does anything else. So every value equals
+// strconv.ParseFloat(field, 32). Non-finite values are rejected.
+func parseFloatRow(path string, line int64, b []byte, dst []float32) error {
 	i := 0
+	last := len(dst) - 1
 	for j := range dst {
+		// Fastest path: a one-digit field (binary bag-of-words features).
+		if i+1 < len(b) && b[i]-'0' <= 9 && b[i+1] == ',' && j < last {
+			dst[j] = float32(b[i] - '0')
+			i += 2
+			continue
+		}
 		start := i
-		neg := false
-		if i < len(b) && b[i] == '-' {
-			neg = true
-			i++
-		}
-		var mant uint64
-		nd := 0
-		for i < len(b) && b[i]-'0' <= 9 && nd < 19 {
-			mant = mant*10 + uint64(b[i]-'0')
-			nd++
-			i++
-		}
-		frac := 0
-		if i < len(b) && b[i] == '.' {
-			i++
-			for i < len(b) && b[i]-'0' <= 9 && nd < 19 {
-				mant = mant*10 + uint64(b[i]-'0')
-				nd++
-				frac++
-				i++
-			}
-		}
-		if nd > 0 && (i == len(b) || b[i] == ',') && mant < 1<<24 && frac <= 10 {
-			v := float32(mant)
-			if frac > 0 {
-				v /= pow10f32[frac]
-			}
-			if neg {
-				v = -v
-			}
+		if v, n, ok := fastFloat(b[i:]); ok {
 			dst[j] = v
+			i += n
 		} else {
 			end := bytes.IndexByte(b[start:], ',')
 			if end < 0 {
@@ -180,29 +167,105 @@ func (l *lineReader) parseFloatRow(b []byte, dst []float32) error {
 			}
 			field := b[start:end]
 			if len(field) == 0 {
-				return fieldErr(l.path, l.line, j+1, ErrSchema, "empty field (want %d features)", len(dst))
+				return fieldErr(path, line, j+1, ErrSchema, "empty field (want %d features)", len(dst))
 			}
 			v, err := strconv.ParseFloat(string(field), 32)
 			if err != nil && !errors.Is(err, strconv.ErrRange) {
-				return fieldErr(l.path, l.line, j+1, ErrSyntax, "%s is not a number", quote(field))
+				return fieldErr(path, line, j+1, ErrSyntax, "%s is not a number", quote(field))
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fieldErr(l.path, l.line, j+1, ErrRange, "non-finite feature %s", quote(field))
+				return fieldErr(path, line, j+1, ErrRange, "non-finite feature %s", quote(field))
 			}
 			dst[j] = float32(v)
 			i = end
 		}
-		if j < len(dst)-1 {
+		if j < last {
 			if i >= len(b) {
-				return fieldErr(l.path, l.line, 0, ErrSchema, "%d fields, want %d", j+1, len(dst))
+				return fieldErr(path, line, 0, ErrSchema, "%d fields, want %d", j+1, len(dst))
 			}
 			i++ // the comma
 		}
 	}
 	if i < len(b) {
-		return fieldErr(l.path, l.line, 0, ErrSchema, "%d fields, want %d", countFields(b), len(dst))
+		return fieldErr(path, line, 0, ErrSchema, "%d fields, want %d", countFields(b), len(dst))
 	}
 	return nil
+}
+
+// fastFloat parses the field at the start of b (ending at ',' or the end
+// of b) on the exact fast path described at parseFloatRow, returning the
+// value and the field's length, or ok == false to use strconv.
+func fastFloat(b []byte) (v float32, n int, ok bool) {
+	i := 0
+	neg := false
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
+	}
+	var mant uint64
+	nd, frac := 0, 0
+	for i < len(b) && b[i]-'0' <= 9 && nd < 19 {
+		mant = mant*10 + uint64(b[i]-'0')
+		nd++
+		i++
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i]-'0' <= 9 && nd < 19 {
+			mant = mant*10 + uint64(b[i]-'0')
+			nd++
+			frac++
+			i++
+		}
+	}
+	if nd == 0 {
+		return 0, 0, false
+	}
+	exp := 0
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			eneg = b[i] == '-'
+			i++
+		}
+		ed := 0
+		for i < len(b) && b[i]-'0' <= 9 && ed < 4 {
+			exp = exp*10 + int(b[i]-'0')
+			ed++
+			i++
+		}
+		if ed == 0 {
+			return 0, 0, false
+		}
+		if eneg {
+			exp = -exp
+		}
+	}
+	if i < len(b) && b[i] != ',' {
+		return 0, 0, false
+	}
+	e10 := exp - frac
+	if mant >= 1<<53 || e10 < -22 || e10 > 22 {
+		return 0, 0, false
+	}
+	r := float64(mant)
+	if e10 > 0 {
+		r *= pow10[e10]
+	} else if e10 < 0 {
+		r /= pow10[-e10]
+	}
+	if r != 0 {
+		// Subnormal or overflowing float32, or exactly a float32 midpoint.
+		if r < 0x1p-126 || r > math.MaxFloat32 || math.Float64bits(r)&(1<<29-1) == 1<<28 {
+			return 0, 0, false
+		}
+	}
+	v = float32(r)
+	if neg {
+		v = -v
+	}
+	return v, i, true
 }
 
 // countFields returns the number of comma-separated fields of b.

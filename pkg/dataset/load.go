@@ -227,7 +227,7 @@ func loadFeatures(ctx context.Context, path string, n int) (*tensor.Dense, error
 		return nil, &Error{Path: path, Err: fmt.Errorf("%w: %d nodes of %d features cannot fit a file of this size", ErrTruncated, n, dim)}
 	}
 	x := tensor.New(n, dim)
-	rows := max(1, readChunk/max(dim, 1)*4)
+	rows := max(1, (1<<20)/max(dim, 1)) // about a million fields per Read
 	for done := 0; done < n; {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -1,12 +1,15 @@
 package dataset
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -175,5 +178,51 @@ func copyTree(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFeatureReaderParallel drives the parallel parse of one large Read:
+// values equal a row-by-row read, and an error in a late row reports that
+// row's line and the rows before it.
+func TestFeatureReaderParallel(t *testing.T) {
+	const rows, dim = 3000, 100
+	var text []byte
+	for i := range rows {
+		for j := range dim {
+			if j > 0 {
+				text = append(text, ',')
+			}
+			text = strconv.AppendFloat(text, float64(i*dim+j)/7, 'g', -1, 32)
+		}
+		text = append(text, '\n')
+	}
+	big := tensor.New(rows, dim)
+	r := NewFeatureReader(bytes.NewReader(text), "par", 0)
+	if k, err := r.Read(big); k != rows || err != nil {
+		t.Fatalf("Read = %d, %v", k, err)
+	}
+	one := tensor.New(1, dim)
+	r = NewFeatureReader(bytes.NewReader(text), "par", dim)
+	for i := range rows {
+		if k, err := r.Read(one); k != 1 || err != nil {
+			t.Fatalf("row %d: Read = %d, %v", i, k, err)
+		}
+		if !slices.Equal(one.Data, big.Row(i)) {
+			t.Fatalf("row %d differs between parallel and serial reads", i)
+		}
+	}
+	if k, err := r.Read(one); k != 0 || err != io.EOF {
+		t.Fatalf("after the end: %d, %v", k, err)
+	}
+	// Corrupt two rows; the first one is reported.
+	lines := bytes.Split(text, []byte{'\n'})
+	lines[2500] = []byte("1,2")
+	lines[2100] = append([]byte("x"), lines[2100]...)
+	bad := bytes.Join(lines, []byte{'\n'})
+	r = NewFeatureReader(bytes.NewReader(bad), "par", 0)
+	k, err := r.Read(big)
+	var de *Error
+	if k != 2100 || !errors.As(err, &de) || de.Line != 2101 || de.Field != 1 || !errors.Is(err, ErrSyntax) {
+		t.Fatalf("Read = %d, %v", k, err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
@@ -132,6 +134,8 @@ type FeatureReader struct {
 	dim     int
 	pending []byte // first line, read by Dim before any Read
 	has     bool
+	batch   []byte // text of the lines of one Read
+	offs    []int  // start of each line in batch
 	closer  io.Closer
 }
 
@@ -176,7 +180,9 @@ func (r *FeatureReader) Dim() (int, error) {
 // Read fills up to dst.Rows rows of dst (whose Cols must equal Dim) with
 // the next rows and returns how many. At the end of the file it returns 0,
 // io.EOF. Errors are *Error values as for [EdgeReader.Read]; rows before a
-// malformed line are filled and counted.
+// malformed line are filled and counted. The lines of one call are read
+// sequentially and parsed in parallel (GOMAXPROCS goroutines, all joined
+// before Read returns), so larger dst give more parallelism.
 func (r *FeatureReader) Read(dst *tensor.Dense) (int, error) {
 	dim, err := r.Dim()
 	if err != nil {
@@ -185,21 +191,70 @@ func (r *FeatureReader) Read(dst *tensor.Dense) (int, error) {
 	if dst.Cols != dim {
 		return 0, fmt.Errorf("dataset: FeatureReader.Read: destination has %d columns, file has %d features", dst.Cols, dim)
 	}
-	for i := 0; i < dst.Rows; i++ {
+	// Gather the text of up to dst.Rows lines.
+	r.batch, r.offs = r.batch[:0], r.offs[:0]
+	first := r.lr.line + 1
+	if r.has {
+		first = r.lr.line
+	}
+	var readErr error
+	for len(r.offs) < dst.Rows {
 		var b []byte
 		if r.has {
 			b, r.has = r.pending, false
-		} else if b, err = r.lr.next(); err != nil {
-			if err == io.EOF && i > 0 {
-				return i, nil
-			}
-			return i, err
+		} else if b, readErr = r.lr.next(); readErr != nil {
+			break
 		}
-		if err := r.lr.parseFloatRow(b, dst.Row(i)); err != nil {
-			return i, err
-		}
+		r.offs = append(r.offs, len(r.batch))
+		r.batch = append(r.batch, b...)
 	}
-	return dst.Rows, nil
+	rows := len(r.offs)
+	r.offs = append(r.offs, len(r.batch))
+	if rows == 0 {
+		return 0, readErr
+	}
+	// Parse rows in parallel; keep the error of the first bad row.
+	bad, badErr := rows, error(nil)
+	var mu sync.Mutex
+	parseRows(rows, dim, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if err := parseFloatRow(r.lr.path, first+int64(i), r.batch[r.offs[i]:r.offs[i+1]], dst.Row(i)); err != nil {
+				mu.Lock()
+				if i < bad {
+					bad, badErr = i, err
+				}
+				mu.Unlock()
+				return
+			}
+		}
+	})
+	if badErr != nil {
+		return bad, badErr
+	}
+	if readErr == io.EOF {
+		readErr = nil
+	}
+	return rows, readErr
+}
+
+// parseRows splits rows into contiguous ranges, one per goroutine (at most
+// GOMAXPROCS, and only when there is enough work), and waits for them.
+func parseRows(rows, dim int, fn func(lo, hi int)) {
+	w := min(runtime.GOMAXPROCS(0), rows*max(dim, 1)/(1<<16))
+	if w <= 1 {
+		fn(0, rows)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (rows + w - 1) / w
+	for lo := 0; lo < rows; lo += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(lo, min(rows, lo+per))
+	}
+	wg.Wait()
 }
 
 // Line returns the number of lines read so far.

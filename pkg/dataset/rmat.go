@@ -106,21 +106,14 @@ func RMATEdges(cfg RMATConfig) (graph.COO, error) {
 				if lvl%4 == 0 {
 					word = r.Uint64()
 				}
-				x := uint32(word & 0xffff)
+				x := int32(word & 0xffff)
 				word >>= 16
 				t := &th[lvl]
-				u <<= 1
-				v <<= 1
-				switch {
-				case x < t[0]: // A: top left
-				case x < t[1]: // B: top right
-					v |= 1
-				case x < t[2]: // C: bottom left
-					u |= 1
-				default: // D
-					u |= 1
-					v |= 1
-				}
+				// Branchless quadrant q = #{thresholds <= x}: 0 = A (top
+				// left), 1 = B (top right), 2 = C (bottom left), 3 = D.
+				q := -((t[0] - x - 1) >> 31) - ((t[1] - x - 1) >> 31) - ((t[2] - x - 1) >> 31)
+				u = u<<1 | uint32(q)>>1
+				v = v<<1 | uint32(q)&1
 			}
 			src[e], dst[e] = int32(u), int32(v)
 		}
@@ -185,10 +178,10 @@ func withRandomNodeData(name string, g graph.COO, dim, classes int, train, valid
 
 // rmatThresholds returns, per level, the cumulative thresholds of A, A+B,
 // A+B+C scaled to 2^16, with the level's noise applied.
-func rmatThresholds(cfg *RMATConfig) [][3]uint32 {
+func rmatThresholds(cfg *RMATConfig) [][3]int32 {
 	a, b, c, d := cfg.probs()
 	r := newRand(cfg.Seed, streamNoise, 0)
-	th := make([][3]uint32, cfg.Scale)
+	th := make([][3]int32, cfg.Scale)
 	for lvl := range th {
 		la, lb, lc := a, b, c
 		if cfg.Noise > 0 {
@@ -198,10 +191,10 @@ func rmatThresholds(cfg *RMATConfig) [][3]uint32 {
 			lc = max(0, c+mu)
 		}
 		const one = 1 << 16
-		th[lvl] = [3]uint32{
-			uint32(math.Round(min(1, la) * one)),
-			uint32(math.Round(min(1, la+lb) * one)),
-			uint32(math.Round(min(1, la+lb+lc) * one)),
+		th[lvl] = [3]int32{
+			int32(math.Round(min(1, la) * one)),
+			int32(math.Round(min(1, la+lb) * one)),
+			int32(math.Round(min(1, la+lb+lc) * one)),
 		}
 	}
 	return th
