@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/gnnscale/gnnscale/pkg/kernels"
+	"github.com/gnnscale/gnnscale/pkg/kernels/internal/f32"
 )
 
 // DefaultGrain is the default minimum amount of work (roughly, float32
@@ -60,9 +61,10 @@ func New(opts ...Option) *Backend {
 	return b
 }
 
-// Name reports the backend and its BLAS, e.g. "cpu(workers=2, blas=openblas)".
+// Name reports the backend, its BLAS and its inner loops, e.g.
+// "cpu(workers=2, blas=openblas, asm=avx2)".
 func (b *Backend) Name() string {
-	return fmt.Sprintf("cpu(workers=%d, blas=%s)", b.workers, blasName)
+	return fmt.Sprintf("cpu(workers=%d, blas=%s, asm=%s)", b.workers, blasName, f32.Impl())
 }
 
 // Workers returns the configured worker count.

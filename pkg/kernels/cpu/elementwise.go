@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"github.com/gnnscale/gnnscale/pkg/kernels/internal/check"
+	"github.com/gnnscale/gnnscale/pkg/kernels/internal/f32"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
@@ -68,7 +69,7 @@ func (bk *Backend) Add(dst, a, b *tensor.Dense) {
 // Axpy adds alpha * x to dst.
 func (b *Backend) Axpy(dst *tensor.Dense, alpha float32, x *tensor.Dense) {
 	pointwise("Axpy", dst, "x", x)
-	b.each(dst, x, nil, nil, func(d, x, _, _ []float32) { axpy(d, alpha, x) })
+	b.each(dst, x, nil, nil, func(d, x, _, _ []float32) { f32.Axpy(d, alpha, x) })
 }
 
 // Mul sets dst = a ⊙ b.
@@ -87,7 +88,7 @@ func (bk *Backend) Mul(dst, a, b *tensor.Dense) {
 // Scale sets dst = alpha * a.
 func (b *Backend) Scale(dst *tensor.Dense, alpha float32, a *tensor.Dense) {
 	pointwise("Scale", dst, "a", a)
-	b.each(dst, a, nil, nil, func(d, x, _, _ []float32) { scaleTo(d, alpha, x) })
+	b.each(dst, a, nil, nil, func(d, x, _, _ []float32) { f32.ScaleTo(d, alpha, x) })
 }
 
 // AddRowVector adds v to every row of dst.
@@ -102,7 +103,7 @@ func (b *Backend) AddRowVector(dst *tensor.Dense, v []float32) {
 	}
 	b.parallel(dst.Rows, dst.Rows*dst.Cols, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			add(dst.Row(i), v)
+			f32.Add(dst.Row(i), v)
 		}
 	})
 }
@@ -119,7 +120,7 @@ func (b *Backend) ScaleRows(dst *tensor.Dense, s []float32) {
 	}
 	b.parallel(dst.Rows, dst.Rows*dst.Cols, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			scal(dst.Row(i), s[i])
+			f32.Scal(dst.Row(i), s[i])
 		}
 	})
 }
@@ -156,7 +157,7 @@ func sumRowsBand(dst []float32, a *tensor.Dense, c0 int) {
 		p := part[:w]
 		clear(p)
 		for i := r0; i < min(r0+sumBlock, a.Rows); i++ {
-			add(p, a.Row(i)[c0:c0+w])
+			f32.Add(p, a.Row(i)[c0:c0+w])
 		}
 		for j, v := range p {
 			acc[j] += float64(v)

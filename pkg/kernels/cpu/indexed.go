@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"github.com/gnnscale/gnnscale/pkg/kernels/internal/check"
+	"github.com/gnnscale/gnnscale/pkg/kernels/internal/f32"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
@@ -40,7 +41,7 @@ func (b *Backend) ScatterAdd(dst, src *tensor.Dense, ids []int32) {
 	if f >= 2*colBlock {
 		b.parallelCols(f, len(ids)*f, func(flo, fhi int) {
 			for i, id := range ids {
-				add(dst.Row(int(id))[flo:fhi], src.Row(i)[flo:fhi])
+				f32.Add(dst.Row(int(id))[flo:fhi], src.Row(i)[flo:fhi])
 			}
 		})
 		return
@@ -48,7 +49,7 @@ func (b *Backend) ScatterAdd(dst, src *tensor.Dense, ids []int32) {
 	b.parallel(dst.Rows, len(ids)*f, func(lo, hi int) {
 		for i, id := range ids {
 			if int(id) >= lo && int(id) < hi {
-				add(dst.Row(int(id)), src.Row(i))
+				f32.Add(dst.Row(int(id)), src.Row(i))
 			}
 		}
 	})

@@ -3,6 +3,7 @@ package cpu
 import (
 	"github.com/gnnscale/gnnscale/pkg/kernels"
 	"github.com/gnnscale/gnnscale/pkg/kernels/internal/check"
+	"github.com/gnnscale/gnnscale/pkg/kernels/internal/f32"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
@@ -29,6 +30,7 @@ func (b *Backend) SpMM(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, r kerne
 	if dst.Cols == 0 {
 		return
 	}
+	check.Ids(op, a.Indices, x.Rows) // the gathers below do not bounds-check
 	b.parallelRows(a.Indptr, x.Cols, func(lo, hi int) {
 		switch r {
 		case kernels.Sum, kernels.Mean:
@@ -39,7 +41,8 @@ func (b *Backend) SpMM(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, r kerne
 	})
 }
 
-// spmmSumRows computes rows [lo, hi) of Sum (or Mean) SpMM.
+// spmmSumRows computes rows [lo, hi) of Sum (or Mean) SpMM. The column
+// indices have been checked against x's rows (f32.GatherSum relies on it).
 func spmmSumRows(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, mean bool, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		row := dst.Row(i)
@@ -48,21 +51,13 @@ func spmmSumRows(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, mean bool, lo
 			clear(row)
 			continue
 		}
-		idx := a.Indices[k0:k1]
-		if a.Values == nil {
-			copy(row, x.Row(int(idx[0])))
-			for _, c := range idx[1:] {
-				add(row, x.Row(int(c)))
-			}
-		} else {
-			vals := a.Values[k0:k1]
-			scaleTo(row, vals[0], x.Row(int(idx[0])))
-			for j, c := range idx[1:] {
-				axpy(row, vals[j+1], x.Row(int(c)))
-			}
+		var vals []float32
+		if a.Values != nil {
+			vals = a.Values[k0:k1]
 		}
+		f32.GatherSum(row, x.Data, x.Stride, 0, a.Indices[k0:k1], vals)
 		if mean {
-			scal(row, 1/float32(k1-k0))
+			f32.Scal(row, 1/float32(k1-k0))
 		}
 	}
 }
@@ -85,7 +80,7 @@ func spmmExtRows(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, max bool, arg
 			}
 			continue
 		}
-		scaleTo(row, a.Value(k0), x.Row(int(a.Indices[k0])))
+		f32.ScaleTo(row, a.Value(k0), x.Row(int(a.Indices[k0])))
 		for j := range ar {
 			ar[j] = k0
 		}
@@ -195,7 +190,7 @@ func (b *Backend) EdgeDot(dst []float32, a tensor.CSR, x, y *tensor.Dense) {
 		for i := lo; i < hi; i++ {
 			xr := x.Row(i)
 			for k := a.Indptr[i]; k < a.Indptr[i+1]; k++ {
-				dst[k] = dot(xr, y.Row(int(a.Indices[k])))
+				dst[k] = f32.Dot(xr, y.Row(int(a.Indices[k])))
 			}
 		}
 	})

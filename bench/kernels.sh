@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Kernel benchmarks: pkg/kernels/cpu's Go benchmarks and the same operations
+# in PyTorch (bench/kernels/torch_kernels.py), interleaved round by round on
+# one R-MAT graph, written as docs/benchmarks/kernels.md.
+#   KERNELS_ROUNDS   rounds of (Go, torch)            default 2
+#   KERNELS_THREADS  Go workers = OpenBLAS = torch threads   default 2
+#   KERNELS_BENCHTIME  go test -benchtime / torch --min-time  default 1s
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${KERNELS_ROUNDS:-2}
+threads=${KERNELS_THREADS:-2}
+bt=${KERNELS_BENCHTIME:-1}
+out=bench/out/kernels
+mkdir -p "$out" docs/benchmarks
+rm -f "$out"/go.*.txt "$out"/torch.*.jsonl
+py=/usr/bin/python3
+benchre='^Benchmark(Gemm|SpMM|SpMMBackward|EdgeDot|Gather|ScatterAdd|SegmentSoftmax|Elementwise)$'
+
+cmds="go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out $out/rmat.i32
+go test -c -o $out/cpu.test ./pkg/kernels/cpu
+# $rounds rounds of:
+GOMAXPROCS=$threads $out/cpu.test -test.run '^\$' -test.bench '$benchre' -test.benchtime ${bt}s -test.benchmem
+$py bench/kernels/torch_kernels.py --graph $out/rmat.i32 --nodes 200000 --threads $threads --min-time $bt"
+echo "$cmds" > "$out/commands.txt"
+
+go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out "$out/rmat.i32" >&2
+go test -c -o "$out/cpu.test" ./pkg/kernels/cpu
+{
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB;"
+  echo "Go $(go env GOVERSION), GOMAXPROCS=$threads, OpenBLAS threads=$threads, torch.set_num_threads($threads)."
+  echo "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
+} > "$out/machine.txt"
+for r in $(seq "$rounds"); do
+  echo "== kernels round $r/$rounds: go" >&2
+  GOMAXPROCS=$threads "$out/cpu.test" -test.run '^$' -test.bench "$benchre" \
+    -test.benchtime "${bt}s" -test.benchmem > "$out/go.$r.txt"
+  echo "== kernels round $r/$rounds: torch" >&2
+  $py -W ignore bench/kernels/torch_kernels.py --graph "$out/rmat.i32" --nodes 200000 \
+    --threads "$threads" --min-time "$bt" > "$out/torch.$r.jsonl"
+done
+echo "Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the 2 cores; compare ratios, not absolute times)." >> "$out/machine.txt"
+$py bench/kernels/report.py --dir "$out" --commands "$out/commands.txt" --machine "$out/machine.txt" > docs/benchmarks/kernels.md
+echo "wrote docs/benchmarks/kernels.md" >&2
