@@ -2,8 +2,8 @@ package kernelstest
 
 import (
 	"math/bits"
-	"slices"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
