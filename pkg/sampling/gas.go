@@ -338,8 +338,8 @@ func (g *GASBatcher) rows(ctx context.Context, nodes []int32, fn func(i int, l *
 			return err
 		}
 		a := &g.adj
-		if a.Len() != len(q) || len(a.EdgeID) != len(a.Nbrs) {
-			return fmt.Errorf("source answered %d of %d queries with %d ids for %d neighbours", a.Len(), len(q), len(a.EdgeID), len(a.Nbrs))
+		if err := checkAnswer(a, len(q)); err != nil {
+			return fmt.Errorf("source answer: %w", err)
 		}
 		if err := checkNodes(a.Nbrs, g.src.NumNodes()); err != nil {
 			return fmt.Errorf("source answer: %w", err)

@@ -158,9 +158,11 @@ func (h *LocalHopSampler) SampleHop(ctx context.Context, frontier []int32, fanou
 	if err := h.src.Neighbors(ctx, frontier, a); err != nil {
 		return fmt.Errorf("sampling: sample hop: %w", err)
 	}
-	if a.Len() != len(frontier) || len(a.EdgeID) != len(a.Nbrs) {
-		return fmt.Errorf("sampling: sample hop: source answered %d of %d queries with %d ids for %d neighbours",
-			a.Len(), len(frontier), len(a.EdgeID), len(a.Nbrs))
+	if err := checkAnswer(a, len(frontier)); err != nil {
+		return fmt.Errorf("sampling: sample hop: source answer: %w", err)
+	}
+	if err := checkNodes(a.Nbrs, h.src.NumNodes()); err != nil {
+		return fmt.Errorf("sampling: sample hop: source answer: %w", err)
 	}
 	hasW, hasT := len(a.Weight) == len(a.Nbrs) && a.Weight != nil, len(a.Time) == len(a.Nbrs) && a.Time != nil
 	if o.Weighted && !hasW && len(a.Nbrs) > 0 {

@@ -218,3 +218,50 @@ func TestSampleHopErrors(t *testing.T) {
 		t.Fatalf("short node times: got %v", err)
 	}
 }
+
+// badSource answers Neighbors with a malformed adjacency.
+type badSource struct {
+	n    int
+	kind int
+}
+
+func (b badSource) NumNodes() int { return b.n }
+func (b badSource) Neighbors(_ context.Context, nodes []int32, dst *graph.Adjacency) error {
+	dst.Reset()
+	for range nodes {
+		switch b.kind {
+		case 0: // neighbour out of range
+			dst.Nbrs = append(dst.Nbrs, int32(b.n))
+			dst.EdgeID = append(dst.EdgeID, 0)
+		case 1: // missing edge id
+			dst.Nbrs = append(dst.Nbrs, 0)
+		}
+		dst.Indptr = append(dst.Indptr, int64(len(dst.Nbrs)))
+	}
+	if b.kind == 2 { // offsets past the end
+		dst.Indptr[len(dst.Indptr)-1] += 5
+	}
+	return nil
+}
+
+func TestMalformedSourceIsAnError(t *testing.T) {
+	ctx := context.Background()
+	for kind := range 3 {
+		src := badSource{n: 4, kind: kind}
+		h, _ := NewLocalHopSampler(src, nil)
+		var a graph.Adjacency
+		if err := h.SampleHop(ctx, []int32{1, 2}, 2, nil, &a); err == nil {
+			t.Errorf("kind %d: hop sampler accepted a malformed answer", kind)
+		}
+		s, _ := NewNeighborSampler(h, NeighborOptions{Fanouts: []int{2}})
+		var out Output
+		if err := s.Sample(ctx, []int32{1}, nil, 1, &out); err == nil {
+			t.Errorf("kind %d: neighbour sampler accepted a malformed answer", kind)
+		}
+		g, _ := NewGASBatcher(src, []int64{0, 2, 4}, GASOptions{})
+		var gb GASBatch
+		if err := g.Build(ctx, []int{0}, &gb); err == nil {
+			t.Errorf("kind %d: GAS batcher accepted a malformed answer", kind)
+		}
+	}
+}

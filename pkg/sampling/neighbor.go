@@ -185,8 +185,8 @@ func (s *NeighborSampler) Sample(ctx context.Context, seeds []int32, seedTime []
 		if err := s.hop.SampleHop(ctx, frontier, fanout, &s.hopt, &s.adj); err != nil {
 			return fmt.Errorf("sampling: sample: hop %d: %w", h, err)
 		}
-		if s.adj.Len() != len(frontier) || len(s.adj.EdgeID) != len(s.adj.Nbrs) {
-			return fmt.Errorf("sampling: sample: hop %d: hop sampler answered %d of %d frontier nodes", h, s.adj.Len(), len(frontier))
+		if err := checkAnswer(&s.adj, len(frontier)); err != nil {
+			return fmt.Errorf("sampling: sample: hop %d: hop sampler answer: %w", h, err)
 		}
 		if err := checkNodes(s.adj.Nbrs, s.n); err != nil {
 			return fmt.Errorf("sampling: sample: hop %d: hop sampler answer: %w", h, err)
@@ -280,4 +280,22 @@ func (s *NeighborSampler) relabelHash(out *Output, begin int, disjoint bool) {
 		out.Indptr = append(out.Indptr, base+hi)
 	}
 	out.EID = append(out.EID, a.EdgeID...)
+}
+
+// checkAnswer checks the shape of a hop or neighbour answer for q queries:
+// q+1 offsets from 0, non-decreasing, ending at len(Nbrs), one edge id per
+// neighbour.
+func checkAnswer(a *graph.Adjacency, q int) error {
+	if len(a.Indptr) != q+1 || a.Indptr[0] != 0 {
+		return fmt.Errorf("%d offsets for %d queries", len(a.Indptr), q)
+	}
+	for i := 0; i < q; i++ {
+		if a.Indptr[i+1] < a.Indptr[i] {
+			return fmt.Errorf("query %d: offsets decrease (%d > %d)", i, a.Indptr[i], a.Indptr[i+1])
+		}
+	}
+	if a.Indptr[q] != int64(len(a.Nbrs)) || len(a.EdgeID) != len(a.Nbrs) {
+		return fmt.Errorf("offsets end at %d with %d neighbours and %d edge ids", a.Indptr[q], len(a.Nbrs), len(a.EdgeID))
+	}
+	return nil
 }
