@@ -157,16 +157,19 @@ func ReadGraph(r io.Reader, name string) (*Graph, error) {
 	if m > math.MaxInt32 {
 		return nil, ferr(hdrLine, "header: %d edges exceed the supported %d", m, math.MaxInt32/2)
 	}
-	g := &Graph{Xadj: make([]int64, 1, n+1)}
+	// Capacities follow the header only up to a bound, so a lying header
+	// cannot make the reader allocate more than the file can fill.
+	nHint := min(n, 1<<22)
+	g := &Graph{Xadj: make([]int64, 1, nHint+1)}
 	capHint := min(2*m, 1<<24)
 	g.Adjncy = make([]int32, 0, capHint)
 	if hasVW {
-		g.VWgt = make([]int32, 0, n)
+		g.VWgt = make([]int32, 0, nHint)
 	}
 	if hasEW {
 		g.EWgt = make([]int32, 0, capHint)
 	}
-	lines := make([]int32, 0, n) // line of each vertex, for error messages
+	lines := make([]int32, 0, nHint) // line of each vertex, for error messages
 	for v := int64(0); v < n; v++ {
 		for {
 			line, err = lr.next()
