@@ -70,15 +70,35 @@ func (t *table) checkVal(chunk int64, val []byte) error {
 }
 
 // copyRow copies row id out of its chunk value (nil: absent chunk) into
-// dst row i.
-func (t *table) copyRow(dst *tensor.Dense, i int, val []byte, id int64) error {
+// dst row i, reporting false if the row is absent.
+func (t *table) copyRow(dst *tensor.Dense, i int, val []byte, id int64) bool {
 	r := int(id & (1<<t.shift - 1))
 	if val == nil || !t.present(val, r) {
-		return store.RowError("get", t.info.Key, id, store.ErrNotFound)
+		return false
 	}
 	off := r * t.rowBytes
 	bytesToFloats(dst.Data[i*dst.Stride:i*dst.Stride+t.info.Cols], val[off:off+t.rowBytes])
-	return nil
+	return true
+}
+
+// absent tracks the absent row at the smallest request position, the one
+// a Get reports (as the memory backend does, reading in request order).
+type absent struct {
+	pos int // -1: none
+	id  int64
+}
+
+func (a *absent) note(pos int, id int64) {
+	if a.pos < 0 || pos < a.pos {
+		a.pos, a.id = pos, id
+	}
+}
+
+func (t *table) absentErr(a absent) error {
+	if a.pos < 0 {
+		return nil
+	}
+	return store.RowError("get", t.info.Key, a.id, store.ErrNotFound)
 }
 
 // miss is a requested row whose chunk was not in the cache.
@@ -104,6 +124,7 @@ func (t *table) Get(ctx context.Context, ids []int64, dst *tensor.Dense) error {
 	var val []byte
 	var hit bool
 	var epoch uint64
+	missing := absent{pos: -1}
 	for i, id := range ids {
 		if c := id >> t.shift; c != last {
 			last = c
@@ -115,12 +136,12 @@ func (t *table) Get(ctx context.Context, ids []int64, dst *tensor.Dense) error {
 			misses = append(misses, miss{id: id, pos: i, epoch: epoch})
 			continue
 		}
-		if err := t.copyRow(dst, i, val, id); err != nil {
-			return err
+		if !t.copyRow(dst, i, val, id) {
+			missing.note(i, id)
 		}
 	}
 	if len(misses) == 0 {
-		return nil
+		return t.absentErr(missing)
 	}
 	slices.SortFunc(misses, func(a, b miss) int {
 		if a.id != b.id {
@@ -128,13 +149,16 @@ func (t *table) Get(ctx context.Context, ids []int64, dst *tensor.Dense) error {
 		}
 		return a.pos - b.pos
 	})
-	return t.readMisses(ctx, misses, dst)
+	if err := t.readMisses(ctx, misses, dst, &missing); err != nil {
+		return err
+	}
+	return t.absentErr(missing)
 }
 
 // readMisses reads the chunks of misses (sorted by id) from Pebble, caches
 // them and fills their rows, splitting the work over several goroutines
 // (each with its own iterator) when there are many distinct chunks.
-func (t *table) readMisses(ctx context.Context, misses []miss, dst *tensor.Dense) error {
+func (t *table) readMisses(ctx context.Context, misses []miss, dst *tensor.Dense, missing *absent) error {
 	// Cut points between chunks.
 	parts := t.b.opts.ReadParallelism
 	nChunks := 1
@@ -146,10 +170,14 @@ func (t *table) readMisses(ctx context.Context, misses []miss, dst *tensor.Dense
 	const minChunksPerPart = 32
 	parts = min(parts, nChunks/minChunksPerPart)
 	if parts <= 1 {
-		return t.readPart(ctx, misses, dst)
+		return t.readPart(ctx, misses, dst, missing)
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, parts)
+	abs := make([]absent, parts)
+	for p := range abs {
+		abs[p].pos = -1
+	}
 	per := (len(misses) + parts - 1) / parts
 	lo := 0
 	for p := 0; p < parts && lo < len(misses); p++ {
@@ -160,21 +188,24 @@ func (t *table) readMisses(ctx context.Context, misses []miss, dst *tensor.Dense
 		wg.Add(1)
 		go func(p int, part []miss) {
 			defer wg.Done()
-			errs[p] = t.readPart(ctx, part, dst)
+			errs[p] = t.readPart(ctx, part, dst, &abs[p])
 		}(p, misses[lo:hi])
 		lo = hi
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for p, err := range errs {
 		if err != nil {
 			return err
+		}
+		if abs[p].pos >= 0 {
+			missing.note(abs[p].pos, abs[p].id)
 		}
 	}
 	return nil
 }
 
 // readPart serves misses (sorted, whole chunks) with one iterator.
-func (t *table) readPart(ctx context.Context, misses []miss, dst *tensor.Dense) error {
+func (t *table) readPart(ctx context.Context, misses []miss, dst *tensor.Dense, missing *absent) error {
 	it, err := t.b.db.NewIter(&pebble.IterOptions{LowerBound: t.lo, UpperBound: t.hi})
 	if err != nil {
 		return err
@@ -204,8 +235,8 @@ func (t *table) readPart(ctx context.Context, misses []miss, dst *tensor.Dense) 
 			rc.insert(t.cacheKey(c), val, misses[i].epoch)
 		}
 		for _, m := range misses[i:j] {
-			if err := t.copyRow(dst, m.pos, val, m.id); err != nil {
-				return err
+			if !t.copyRow(dst, m.pos, val, m.id) {
+				missing.note(m.pos, m.id)
 			}
 		}
 		i = j

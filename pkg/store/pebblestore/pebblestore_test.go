@@ -4,8 +4,10 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 	"github.com/gnnscale/gnnscale/pkg/store/storetest"
 )
@@ -50,5 +52,34 @@ func TestConformance(t *testing.T) {
 				return open(t, dir, o)
 			})
 		})
+	}
+}
+
+func TestDurable(t *testing.T) {
+	storetest.RunDurable(t, func(t *testing.T) func() storetest.Store {
+		dir := t.TempDir()
+		return func() storetest.Store { return open(t, dir, pebblestore.Options{ChunkBytes: 64, EdgeBlockBytes: 256}) }
+	})
+}
+
+func TestMetamorphic(t *testing.T) {
+	ops := 3000
+	if testing.Short() {
+		ops = 800
+	}
+	for _, seed := range []uint64{1, 2, uint64(time.Now().UnixNano())} {
+		storetest.RunMetamorphic(t, seed, ops,
+			storetest.Named{Name: "memory", New: func(t *testing.T) storetest.Store {
+				s := memstore.Open()
+				t.Cleanup(func() { _ = s.Close() })
+				return s
+			}},
+			storetest.Named{Name: "pebble", New: func(t *testing.T) storetest.Store {
+				return open(t, "db", pebblestore.Options{FS: vfs.NewMem(), ChunkBytes: 32, EdgeBlockBytes: 128, RowCacheBytes: 1 << 20})
+			}},
+			storetest.Named{Name: "pebble-nocache", New: func(t *testing.T) storetest.Store {
+				return open(t, "db", pebblestore.Options{FS: vfs.NewMem(), RowCacheBytes: -1, ReadParallelism: 1})
+			}},
+		)
 	}
 }
