@@ -25,7 +25,7 @@ func SortedCSC(c COO) CSC {
 // in both keep their order in c. Edge ids and weights move with their edges.
 func Sort(c COO) COO {
 	g := SortedCSR(c)
-	return g.ToCOO()
+	return g.moveToCOO()
 }
 
 // Coalesce returns the edges of c sorted by (source, destination) with
@@ -34,7 +34,7 @@ func Sort(c COO) COO {
 func Coalesce(c COO) COO {
 	g := SortedCSR(c)
 	d := CSR{g.dedupe(nil)}
-	return d.ToCOO()
+	return d.moveToCOO()
 }
 
 // Symmetrize returns the union of c and its reverse, deduplicated and
@@ -46,7 +46,7 @@ func Coalesce(c COO) COO {
 // (v, u) to one id, the smaller-position one of the two.
 func Symmetrize(c COO) COO {
 	g := SymmetrizeCSR(c)
-	return g.ToCOO()
+	return g.moveToCOO()
 }
 
 // SymmetrizeCSR is [Symmetrize] returning the sorted CSR directly (rows
@@ -66,6 +66,23 @@ func SymmetrizeCSR(c COO) CSR {
 		})
 	}
 	return CSR{d}
+}
+
+// moveToCOO is ToCOO for a CSR the caller is done with: the destination,
+// id and weight slices move into the result instead of being copied.
+func (g *CSR) moveToCOO() COO {
+	src := make([]int32, g.NumEdges())
+	chunks := rowChunks(g.Indptr, 4*workerCount(len(src)))
+	parallelFor(len(chunks)-1, func(p int) {
+		for v := chunks[p]; v < chunks[p+1]; v++ {
+			for k := g.Indptr[v]; k < g.Indptr[v+1]; k++ {
+				src[k] = int32(v)
+			}
+		}
+	})
+	out := COO{NumNodes: g.NumNodes, Src: src, Dst: g.Indices, EdgeID: g.EdgeID, Weight: g.Weight}
+	*g = CSR{}
+	return out
 }
 
 // RowsSorted reports whether every node's entries are in non-decreasing
