@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunSmallSBM(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("dataset: {name: small, generator: sbm, sbm: {nodes: 400, classes: 3, features: 8}}\nmodel: {name: gcn, hidden: 8}\ntrain: {epochs: 5}\n"), 0o644)
+	summary := filepath.Join(dir, "s.json")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"--config", cfg, "--seeds", "2", "--summary", summary,
+		"--set", "output.dir=" + dir, "--set", "model.name=sage"}, &stdout, &stderr, false)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"sage-small: sage on small (full), 2 seed(s), 5 epochs", "seed 0", "seed 1", "test accuracy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	var s map[string]any
+	b, err := os.ReadFile(summary)
+	if err != nil || json.Unmarshal(b, &s) != nil {
+		t.Fatalf("summary: %v %s", err, b)
+	}
+	for _, k := range []string{"dataset", "model", "mode", "seeds", "test_acc_mean", "test_acc_std", "val_acc_mean", "epoch_seconds_median", "peak_rss_bytes"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("summary lacks %s", k)
+		}
+	}
+	if s["model"] != "sage" || s["seeds"] != 2.0 {
+		t.Errorf("summary %v", s)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--config", filepath.Join(dir, "missing.yaml")}, "no such file"},
+		{[]string{"--set", "model.name=transformer", "--set", "output.dir=" + dir}, "model.name"},
+		{[]string{"--set", "bogus"}, "want key.path=value"},
+		{[]string{"--seeds", "0", "--set", "output.dir=" + dir}, "seeds"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--set", "mode=gas", "--set", "output.dir=" + dir}, "not implemented"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), tt.args, &stdout, &stderr, false)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run(%v) = %v, want error containing %q", tt.args, err, tt.want)
+		}
+	}
+}
