@@ -270,3 +270,26 @@ func TestSparseInput(t *testing.T) {
 		}
 	}
 }
+
+// TestDropoutBitsMatchesMask checks that dropout of a value needing a
+// gradient (bit mask) applies exactly the mask Mask draws for the same
+// seed, and routes the gradient through the same mask.
+func TestDropoutBitsMatchesMask(t *testing.T) {
+	bk := backends()[1]
+	r := rand.New(rand.NewPCG(5, 5))
+	x := gnntest.RandDense(r, 70, 513) // not a multiple of the block size
+	tp := ad.New(bk, ad.WithSeed(3))
+	tp.SetTraining(true)
+	leaf := tp.Leaf(x)
+	y := tp.Dropout(leaf, 0.35)
+	tp.Backward(tp.Sum(y))
+	mask := ad.New(bk, ad.WithSeed(3)).Mask(70, 513, 0.35)
+	for i, v := range y.Value.Data {
+		if want := x.Data[i] * mask.Data[i]; math.Abs(float64(v-want)) > 1e-6 {
+			t.Fatalf("element %d: %v, want %v", i, v, want)
+		}
+		if leaf.Grad.Data[i] != mask.Data[i] {
+			t.Fatalf("gradient %d: %v, want %v", i, leaf.Grad.Data[i], mask.Data[i])
+		}
+	}
+}
