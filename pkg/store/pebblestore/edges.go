@@ -29,7 +29,7 @@ type edgeTable struct {
 var errStale = errors.New("pebblestore: edge table replaced")
 
 // batchBytes is the size at which a large write is cut into batches.
-const batchBytes = 32 << 20
+var batchBytes = 32 << 20 // a variable so tests can force multi-batch puts
 
 func (b *Backend) newEdgeTable(et store.EdgeType, rec edgeRecord, dir []int32) *edgeTable {
 	e := &edgeTable{b: b, et: et, rec: rec, dir: dir}

@@ -1,15 +1,20 @@
 package pebblestore_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 	"github.com/gnnscale/gnnscale/pkg/store/storetest"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -82,4 +87,60 @@ func TestMetamorphic(t *testing.T) {
 			}},
 		)
 	}
+}
+
+func TestReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	s := open(t, dir, pebblestore.Options{})
+	k := store.Key{Name: "x"}
+	if err := s.Create(ctx, store.AttrInfo{Key: k, Rows: 10, Cols: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, k, []int64{3}, tensor.FromSlice(1, 2, []float32{1, 2})); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	ro := open(t, dir, pebblestore.Options{ReadOnly: true})
+	dst := tensor.New(1, 2)
+	if err := ro.Get(ctx, k, []int64{3}, dst); err != nil || dst.At(0, 1) != 2 {
+		t.Fatalf("read-only get: %v %v", err, dst)
+	}
+	err := ro.Put(ctx, k, []int64{4}, dst)
+	if err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("read-only put: %v", err)
+	}
+	if err := ro.Create(ctx, store.AttrInfo{Key: store.Key{Name: "y"}, Rows: 1, Cols: 1}); err == nil {
+		t.Fatal("read-only create succeeded")
+	}
+}
+
+func TestCorruptCatalogIsReported(t *testing.T) {
+	fs := vfs.NewMem()
+	s := open(t, "db", pebblestore.Options{FS: fs})
+	if err := s.Create(t.Context(), store.AttrInfo{Key: store.Key{Name: "x"}, Rows: 10, Cols: 2}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := pebble.Open("db", &pebble.Options{FS: fs, Logger: pebbleQuiet{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The attribute record of "x" with a zero column count.
+	if err := db.Set([]byte("Ma\x00\x01x"), []byte{1, 0, 10, 0, 8}, pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = pebblestore.Open("db", &pebblestore.Options{FS: fs, Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), "corrupt record: attribute x") {
+		t.Fatalf("open of a corrupt catalog: %v", err)
+	}
+}
+
+type pebbleQuiet struct{}
+
+func (pebbleQuiet) Infof(string, ...any)  {}
+func (pebbleQuiet) Errorf(string, ...any) {}
+func (pebbleQuiet) Fatalf(f string, a ...any) {
+	panic(fmt.Sprintf(f, a...))
 }

@@ -1,0 +1,307 @@
+package pebblestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+	"github.com/gnnscale/gnnscale/pkg/graph"
+	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+const (
+	crashRows  = 4096
+	crashCols  = 6
+	crashBatch = 64 // rows per batch
+)
+
+var crashKey = store.Key{Group: "n", Name: "x"}
+
+// batchIDs returns the rows of batch i: a fixed pseudo-random subset,
+// disjoint from every other batch's.
+func batchIDs(i int) []int64 {
+	ids := make([]int64, crashBatch)
+	perm := rand.New(rand.NewPCG(99, 0)).Perm(crashRows)
+	for j := range ids {
+		ids[j] = int64(perm[i*crashBatch+j])
+	}
+	return ids
+}
+
+// batchValue is the value every element of batch i's rows holds.
+func batchValue(i int) float32 { return float32(i + 1) }
+
+func putBatch(ctx context.Context, s *store.Store, i int) error {
+	src := tensor.New(crashBatch, crashCols)
+	src.Fill(batchValue(i))
+	return s.Put(ctx, crashKey, batchIDs(i), src)
+}
+
+// batchState reports whether batch i is entirely present ("all"), entirely
+// absent ("none") or torn (an error naming the first odd row).
+func batchState(ctx context.Context, s *store.Store, i int) (string, error) {
+	dst := tensor.New(1, crashCols)
+	present := 0
+	for _, id := range batchIDs(i) {
+		err := s.Get(ctx, crashKey, []int64{id}, dst)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return "", err
+		default:
+			for _, v := range dst.Row(0) {
+				if v != batchValue(i) {
+					return "", fmt.Errorf("batch %d row %d holds %v", i, id, dst.Row(0))
+				}
+			}
+			present++
+		}
+	}
+	switch present {
+	case 0:
+		return "none", nil
+	case crashBatch:
+		return "all", nil
+	}
+	return "", fmt.Errorf("batch %d is torn: %d of %d rows present", i, present, crashBatch)
+}
+
+// checkRecovered verifies the crash rule for batches [0, crashRows/crashBatch):
+// every batch before acked is entirely present, batches in [acked,
+// started] are each all or nothing, later ones are absent.
+func checkRecovered(t *testing.T, s *store.Store, acked, started int) {
+	t.Helper()
+	ctx := t.Context()
+	for i := 0; i < crashRows/crashBatch; i++ {
+		st, err := batchState(ctx, s, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i < acked && st != "all":
+			t.Fatalf("acknowledged batch %d is %s after the crash (acked %d)", i, st, acked)
+		case i > started && st != "none":
+			t.Fatalf("batch %d, never started before the crash, is %s", i, st)
+		}
+	}
+}
+
+// TestCrashCloneKeepsAcknowledgedWrites takes crash images of a MemFS (only
+// synced data, plus a random share of unsynced data) while a writer commits
+// batches, and checks each image reopens with every acknowledged batch and
+// no torn one.
+func TestCrashCloneKeepsAcknowledgedWrites(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 1))
+	fs := vfs.NewCrashableMem()
+	s, err := Open("db", &Options{FS: fs, Logger: quietLog, MemTableBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if err := s.Create(ctx, store.AttrInfo{Key: crashKey, Rows: crashRows, Cols: crashCols}); err != nil {
+		t.Fatal(err)
+	}
+	var acked atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < crashRows/crashBatch; i++ {
+			if err := putBatch(ctx, s, i); err != nil {
+				done <- err
+				return
+			}
+			acked.Store(int64(i + 1))
+		}
+		done <- nil
+	}()
+	var images []*vfs.MemFS
+	var bounds [][2]int
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+		case <-time.After(time.Duration(r.IntN(3000)) * time.Microsecond):
+		}
+		a0 := int(acked.Load())
+		img := fs.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: r.IntN(101), RNG: r})
+		a1 := int(acked.Load())
+		images, bounds = append(images, img), append(bounds, [2]int{a0, a1})
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d crash images", len(images))
+	for k, img := range images {
+		c, err := Open("db", &Options{FS: img, Logger: quietLog})
+		if err != nil {
+			t.Fatalf("image %d: reopen: %v", k, err)
+		}
+		checkRecovered(t, c, bounds[k][0], bounds[k][1])
+		c.Close()
+	}
+}
+
+// TestCrashDuringLargeEdgePut crashes in the middle of a put of an edge
+// index written in many batches: the image holds the old version or the new
+// one, never a mix, and reopening removes the orphaned blocks.
+func TestCrashDuringLargeEdgePut(t *testing.T) {
+	old := batchBytes
+	batchBytes = 4 << 10 // many batches
+	t.Cleanup(func() { batchBytes = old })
+	r := rand.New(rand.NewPCG(3, 4))
+	mk := func(n, m int, w float32) store.EdgeIndex {
+		c := graph.COO{NumNodes: n, Src: make([]int32, m), Dst: make([]int32, m), Weight: make([]float32, m)}
+		for e := range c.Src {
+			c.Src[e], c.Dst[e], c.Weight[e] = int32(r.IntN(n)), int32(r.IntN(n)), w
+		}
+		return store.FromCOO(c)
+	}
+	v1, v2 := mk(500, 4000, 1), mk(800, 20000, 2)
+	fs := vfs.NewCrashableMem()
+	s, err := Open("db", &Options{FS: fs, Logger: quietLog, EdgeBlockBytes: 512})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if err := s.PutEdges(ctx, store.DefaultEdgeType, v1); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.PutEdges(ctx, store.DefaultEdgeType, v2) }()
+	var images []*vfs.MemFS
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+		case <-time.After(time.Duration(r.IntN(100)) * time.Microsecond):
+		}
+		images = append(images, fs.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: r.IntN(101), RNG: r}))
+	}
+	s.Close()
+	seen := map[int]int{}
+	for k, img := range images {
+		b, err := OpenBackend("db", &Options{FS: img, Logger: quietLog})
+		if err != nil {
+			t.Fatalf("image %d: %v", k, err)
+		}
+		c := store.New(b)
+		info, err := c.EdgeInfo(ctx, store.DefaultEdgeType)
+		if err != nil {
+			t.Fatalf("image %d: %v", k, err)
+		}
+		want := v1
+		if info.NumNodes == 800 {
+			want = v2
+		}
+		seen[info.NumNodes]++
+		got, err := c.GetEdges(ctx, store.DefaultEdgeType, store.COO)
+		if err != nil {
+			t.Fatalf("image %d: %v", k, err)
+		}
+		if got.NumEdges() != want.NumEdges() || got.COO.Weight[0] != want.COO.Weight[0] {
+			t.Fatalf("image %d: %d edges with weight %v, want version with %d", k, got.NumEdges(), got.COO.Weight[0], want.NumEdges())
+		}
+		// No block of any other table id survives the reopen.
+		it, err := b.db.NewIter(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks := 0
+		for it.First(); it.Valid(); it.Next() {
+			if key := it.Key(); key[0] == tagBlock {
+				if id := beUint32(key[1:5]); id != b.edges[store.DefaultEdgeType].rec.id {
+					t.Fatalf("image %d: orphan block of table %d after reopen", k, id)
+				}
+				blocks++
+			}
+		}
+		it.Close()
+		if blocks != len(b.edges[store.DefaultEdgeType].dir) {
+			t.Fatalf("image %d: %d blocks, directory lists %d", k, blocks, len(b.edges[store.DefaultEdgeType].dir))
+		}
+		c.Close()
+	}
+	t.Logf("%d images: versions by node count %v", len(images), seen)
+}
+
+// TestOpenErrors injects a filesystem error at every operation of Open in
+// turn: Open must fail cleanly (an error, no panic) or succeed, and the
+// store must afterwards open without errors holding all its data.
+func TestOpenErrors(t *testing.T) {
+	mem := vfs.NewMem()
+	ctx := t.Context()
+	s, err := Open("db", &Options{FS: mem, Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(ctx, store.AttrInfo{Key: crashKey, Rows: crashRows, Cols: crashCols}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		if err := putBatch(ctx, s, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutEdges(ctx, store.DefaultEdgeType, store.FromCOO(graph.COO{NumNodes: 3, Src: []int32{0, 1}, Dst: []int32{1, 2}})); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	failures := 0
+	for i := int32(0); ; i++ {
+		inj := errorfs.OnIndex(i)
+		c, err := openNoPanic(errorfs.Wrap(mem, inj))
+		if err == nil {
+			c.Close()
+			break
+		}
+		if errors.Is(err, errPanicked) {
+			t.Fatalf("injection at op %d: %v", i, err)
+		}
+		if !errors.Is(err, errorfs.ErrInjected) {
+			t.Logf("op %d: %v", i, err)
+		}
+		failures++
+		if i > 10000 {
+			t.Fatal("Open never succeeded")
+		}
+	}
+	t.Logf("Open failed cleanly at %d injection points before succeeding", failures)
+	c, err := Open("db", &Options{FS: mem, Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	checkRecovered(t, c, 4, 3)
+	if _, err := c.EdgeInfo(ctx, store.DefaultEdgeType); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var errPanicked = errors.New("open panicked")
+
+func openNoPanic(fs vfs.FS) (s *store.Store, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errPanicked, r)
+		}
+	}()
+	return Open("db", &Options{FS: fs, Logger: quietLog})
+}
