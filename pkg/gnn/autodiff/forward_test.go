@@ -293,3 +293,17 @@ func TestDropoutBitsMatchesMask(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolTrims checks that a tape whose step shapes change does not keep
+// the buffers of every shape it has seen.
+func TestPoolTrims(t *testing.T) {
+	tp := ad.New(backends()[1])
+	for step := 1; step <= 40; step++ {
+		x := tensor.New(1000+step, 1000) // a new shape each step, 4 MB
+		tp.Identity(tp.Identity(tp.Const(x)))
+		tp.Reset()
+	}
+	if held := tp.PooledBytes(); held > 2*8<<20+64<<20 {
+		t.Fatalf("pool holds %d bytes after 40 shapes", held)
+	}
+}

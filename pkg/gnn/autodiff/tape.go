@@ -216,7 +216,11 @@ func (t *Tape) Reset() {
 		t.owned[i] = nil
 	}
 	t.owned = t.owned[:0]
+	t.pool.trim()
 }
+
+// PooledBytes returns the memory the tape keeps for reuse between steps.
+func (t *Tape) PooledBytes() int64 { return t.pool.bytes() }
 
 // gradBuf returns v's gradient buffer, allocating it when missing, and
 // whether it already holds a contribution.
