@@ -4,7 +4,8 @@
 Runs the same operations on the same shapes as pkg/kernels/cpu's
 benchmarks, on the CPU with torch.set_num_threads(--threads), and prints one
 JSON object per (operation, variant): {"name", "variant", "ns"} with ns the
-mean wall time per call over at least --min-time seconds. The SpMM graph is
+mean wall time per call over at least --min-time seconds, and cpu_ns the
+process CPU time (user + system, all threads) per call. The SpMM graph is
 read from the file bench/kernels/rmatgen wrote (int32 sources then int32
 destinations); its CSR checksum is printed so the report can show both sides
 used the same graph. Each torch variant is checked against a reference
@@ -15,6 +16,7 @@ result before it is timed, so a fast wrong variant is never reported.
 """
 import argparse
 import json
+import resource
 import sys
 import time
 
@@ -25,8 +27,14 @@ FEAT = 128
 GATHER = 1_000_000
 
 
-def emit(name, variant, ns, **extra):
-    print(json.dumps({"name": name, "variant": variant, "ns": ns, **extra}), flush=True)
+def emit(name, variant, times):
+    ns, cpu_ns = times
+    print(json.dumps({"name": name, "variant": variant, "ns": ns, "cpu_ns": cpu_ns}), flush=True)
+
+
+def cpu_time():
+    r = resource.getrusage(resource.RUSAGE_SELF)  # every thread of the process
+    return r.ru_utime + r.ru_stime
 
 
 def bench(fn, min_time, min_iters=3):
@@ -35,13 +43,14 @@ def bench(fn, min_time, min_iters=3):
     if time.perf_counter() - t0 > 2 * min_time:
         min_iters = 1  # a slow operation: one timed call after the warm-up
     n = 0
+    c0 = cpu_time()
     t0 = time.perf_counter()
     while True:
         fn()
         n += 1
         el = time.perf_counter() - t0
         if el >= min_time and n >= min_iters:
-            return el / n * 1e9
+            return el / n * 1e9, (cpu_time() - c0) / n * 1e9
 
 
 def close(a, b, name, scale=None):

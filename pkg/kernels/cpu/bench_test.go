@@ -41,6 +41,21 @@ var loadBenchGraph = sync.OnceValue(func() *benchGraph {
 	return &benchGraph{a: a, aw: aw, atw: atw, x: randDense(rng, benchNodes, benchFeat), g: randDense(rng, benchNodes, benchFeat)}
 })
 
+// measure runs fn b.N times after resetting the timer, reporting bytes per
+// operation (when > 0), allocations and CPU time per operation.
+func measure(b *testing.B, bytes int64, fn func()) {
+	if bytes > 0 {
+		b.SetBytes(bytes)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	c := startCPU()
+	for range b.N {
+		fn()
+	}
+	c.report(b)
+}
+
 func randDense(rng *rand.Rand, rows, cols int) *tensor.Dense {
 	m := tensor.New(rows, cols)
 	for i := range m.Data {
@@ -67,11 +82,7 @@ func BenchmarkGemm(b *testing.B) {
 				bm = randDense(rng, n, k)
 			}
 			c := tensor.New(m, n)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				bk.Gemm(tc.tA, tc.tB, 1, a, bm, 0, c)
-			}
+			measure(b, 0, func() { bk.Gemm(tc.tA, tc.tB, 1, a, bm, 0, c) })
 			b.ReportMetric(2*m*k*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
@@ -96,11 +107,7 @@ func BenchmarkSpMM(b *testing.B) {
 		{"max-noarg", g.a, kernels.Max, nil},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			b.SetBytes(tc.a.NNZ() * benchFeat * 4)
-			b.ReportAllocs()
-			for range b.N {
-				bk.SpMM(dst, tc.a, g.x, tc.r, tc.arg)
-			}
+			measure(b, tc.a.NNZ()*benchFeat*4, func() { bk.SpMM(dst, tc.a, g.x, tc.r, tc.arg) })
 		})
 	}
 }
@@ -112,22 +119,15 @@ func BenchmarkSpMMBackward(b *testing.B) {
 	bk := cpu.New()
 	dst := tensor.New(benchNodes, benchFeat)
 	b.Run("sum", func(b *testing.B) {
-		b.SetBytes(g.atw.NNZ() * benchFeat * 4)
-		b.ReportAllocs()
-		for range b.N {
-			bk.SpMM(dst, g.atw, g.g, kernels.Sum, nil)
-		}
+		measure(b, g.atw.NNZ()*benchFeat*4, func() { bk.SpMM(dst, g.atw, g.g, kernels.Sum, nil) })
 	})
 	b.Run("max", func(b *testing.B) {
 		arg := make([]int64, benchNodes*benchFeat)
 		bk.SpMM(tensor.New(benchNodes, benchFeat), g.a, g.x, kernels.Max, arg)
-		b.SetBytes(benchNodes * benchFeat * 4)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
+		measure(b, benchNodes*benchFeat*4, func() {
 			dst.Zero()
 			bk.SpMMArgBackward(dst, g.a, g.g, arg)
-		}
+		})
 	})
 }
 
@@ -135,12 +135,7 @@ func BenchmarkEdgeDot(b *testing.B) {
 	g := loadBenchGraph()
 	bk := cpu.New()
 	dst := make([]float32, g.a.NNZ())
-	b.SetBytes(g.a.NNZ() * benchFeat * 4)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		bk.EdgeDot(dst, g.a, g.g, g.x)
-	}
+	measure(b, g.a.NNZ()*benchFeat*4, func() { bk.EdgeDot(dst, g.a, g.g, g.x) })
 }
 
 func benchIDs(n, count int) []int32 {
@@ -157,12 +152,7 @@ func BenchmarkGather(b *testing.B) {
 	bk := cpu.New()
 	ids := benchIDs(benchNodes, benchGather)
 	dst := tensor.New(benchGather, benchFeat)
-	b.SetBytes(benchGather * benchFeat * 4)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		bk.Gather(dst, g.x, ids)
-	}
+	measure(b, benchGather*benchFeat*4, func() { bk.Gather(dst, g.x, ids) })
 }
 
 func BenchmarkScatterAdd(b *testing.B) {
@@ -170,12 +160,7 @@ func BenchmarkScatterAdd(b *testing.B) {
 	ids := benchIDs(benchNodes, benchGather)
 	src := randDense(rand.New(rand.NewPCG(4, 4)), benchGather, benchFeat)
 	dst := tensor.New(benchNodes, benchFeat)
-	b.SetBytes(benchGather * benchFeat * 4)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		bk.ScatterAdd(dst, src, ids)
-	}
+	measure(b, benchGather*benchFeat*4, func() { bk.ScatterAdd(dst, src, ids) })
 }
 
 func BenchmarkSegmentSoftmax(b *testing.B) {
@@ -192,13 +177,7 @@ func BenchmarkSegmentSoftmax(b *testing.B) {
 		{"forward", func() { bk.SegmentSoftmax(dst, src, g.a.Indptr) }},
 		{"backward", func() { bk.SegmentSoftmaxBackward(dst, src, src, g.a.Indptr) }},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.SetBytes(int64(src.Rows) * heads * 4)
-			b.ReportAllocs()
-			for range b.N {
-				tc.run()
-			}
-		})
+		b.Run(tc.name, func(b *testing.B) { measure(b, int64(src.Rows)*heads*4, tc.run) })
 	}
 }
 
@@ -225,12 +204,6 @@ func BenchmarkElementwise(b *testing.B) {
 		{"ELU", func() { bk.Activation(d, kernels.Act{Kind: kernels.ELU, Alpha: 1}, x) }},
 		{"Tanh", func() { bk.Activation(d, kernels.Act{Kind: kernels.Tanh}, x) }},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.SetBytes(benchNodes * benchFeat * 4)
-			b.ReportAllocs()
-			for range b.N {
-				tc.run()
-			}
-		})
+		b.Run(tc.name, func(b *testing.B) { measure(b, benchNodes*benchFeat*4, tc.run) })
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 // Gather sets dst row i to src row ids[i], splitting dst rows across
 // workers. Every id is checked first, so a bad id panics before any write.
+// Source rows are prefetched a few ids ahead, and a destination larger
+// than any cache (f32.NTMin) is written with non-temporal stores.
 func (b *Backend) Gather(dst, src *tensor.Dense, ids []int32) {
 	const op = "Gather"
 	check.Dense(op, "src", src)
@@ -17,10 +19,9 @@ func (b *Backend) Gather(dst, src *tensor.Dense, ids []int32) {
 	if dst.Cols == 0 {
 		return
 	}
+	big := dst.Rows*dst.Cols*4 >= f32.NTMin
 	b.parallel(len(ids), len(ids)*src.Cols, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			copy(dst.Row(i), src.Row(int(ids[i])))
-		}
+		f32.GatherRows(dst.Data[lo*dst.Stride:], dst.Stride, src.Data, src.Stride, ids[lo:hi], 0, src.Cols, big)
 	})
 }
 
@@ -40,9 +41,7 @@ func (b *Backend) ScatterAdd(dst, src *tensor.Dense, ids []int32) {
 	}
 	if f >= 2*colBlock {
 		b.parallelCols(f, len(ids)*f, func(flo, fhi int) {
-			for i, id := range ids {
-				f32.Add(dst.Row(int(id))[flo:fhi], src.Row(i)[flo:fhi])
-			}
+			f32.ScatterAddRows(dst.Data, dst.Stride, src.Data, src.Stride, ids, flo, fhi-flo)
 		})
 		return
 	}

@@ -31,7 +31,7 @@ func (b *Backend) SegmentSoftmax(dst, src *tensor.Dense, indptr []int64) {
 				}
 				var sum float64
 				for k := k0; k < k1; k++ {
-					e := math.Exp(float64(src.Data[k*src.Stride+h] - m))
+					e := math.Exp(float64(src.Data[k*src.Stride+h]) - float64(m)) // exact difference
 					dst.Data[k*dst.Stride+h] = float32(e)
 					sum += e
 				}

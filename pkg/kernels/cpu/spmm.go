@@ -63,7 +63,8 @@ func spmmSumRows(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, mean bool, lo
 }
 
 // spmmExtRows computes rows [lo, hi) of Max (max true) or Min SpMM,
-// recording the winning entry in arg when it is not nil.
+// recording the winning entry in arg when it is not nil. The column indices
+// have been checked against x's rows (f32.GatherExt relies on it).
 func spmmExtRows(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, max bool, arg []int64, lo, hi int) {
 	f := dst.Cols
 	for i := lo; i < hi; i++ {
@@ -80,69 +81,11 @@ func spmmExtRows(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, max bool, arg
 			}
 			continue
 		}
-		f32.ScaleTo(row, a.Value(k0), x.Row(int(a.Indices[k0])))
-		for j := range ar {
-			ar[j] = k0
+		var vals []float32
+		if a.Values != nil {
+			vals = a.Values[k0:k1]
 		}
-		for k := k0 + 1; k < k1; k++ {
-			xr := x.Row(int(a.Indices[k]))
-			v := a.Value(k)
-			switch {
-			case ar == nil && max:
-				maxInto(row, v, xr)
-			case ar == nil:
-				minInto(row, v, xr)
-			case max:
-				maxArgInto(row, ar, v, xr, k)
-			default:
-				minArgInto(row, ar, v, xr, k)
-			}
-		}
-	}
-}
-
-// maxInto sets dst[j] = max(dst[j], v*x[j]).
-func maxInto(dst []float32, v float32, x []float32) {
-	x = x[:len(dst)]
-	for j, xv := range x {
-		if t := v * xv; t > dst[j] {
-			dst[j] = t
-		}
-	}
-}
-
-// minInto sets dst[j] = min(dst[j], v*x[j]).
-func minInto(dst []float32, v float32, x []float32) {
-	x = x[:len(dst)]
-	for j, xv := range x {
-		if t := v * xv; t < dst[j] {
-			dst[j] = t
-		}
-	}
-}
-
-// maxArgInto replaces dst[j] by v*x[j] and arg[j] by k where v*x[j] is
-// strictly greater, so ties keep the earlier entry.
-func maxArgInto(dst []float32, arg []int64, v float32, x []float32, k int64) {
-	x = x[:len(dst)]
-	arg = arg[:len(dst)]
-	for j, xv := range x {
-		if t := v * xv; t > dst[j] {
-			dst[j] = t
-			arg[j] = k
-		}
-	}
-}
-
-// minArgInto is maxArgInto for the minimum.
-func minArgInto(dst []float32, arg []int64, v float32, x []float32, k int64) {
-	x = x[:len(dst)]
-	arg = arg[:len(dst)]
-	for j, xv := range x {
-		if t := v * xv; t < dst[j] {
-			dst[j] = t
-			arg[j] = k
-		}
+		f32.GatherExt(row, ar, x.Data, x.Stride, 0, a.Indices[k0:k1], vals, k0, max)
 	}
 }
 

@@ -6,6 +6,11 @@ package f32
 // stubs_amd64.go routes Add, Axpy, Dot and GatherSum to assembly and uses
 // these for the tails; stubs_noasm.go uses these alone.
 
+// NTMin is the destination size (bytes) from which GatherRows writes with
+// non-temporal stores: well past any last-level cache, where reading the
+// destination's lines before overwriting them is pure waste.
+const NTMin = 64 << 20
+
 // axpyGo sets dst[i] += a * x[i].
 func axpyGo(dst []float32, a float32, x []float32) {
 	x = x[:len(dst)]
@@ -105,5 +110,79 @@ func gatherSumGo(dst, x []float32, stride, off int, idx []int32, vals []float32)
 	ScaleTo(dst, vals[0], row(idx[0]))
 	for k, c := range idx[1:] {
 		axpyGo(dst, vals[k+1], row(c))
+	}
+}
+
+// gatherExtGo sets dst[j] to the maximum (max true) or minimum over the
+// entries k of v_k * x[idx[k]*stride + off + j], v_k = vals[k] or 1, and,
+// when arg is not nil, arg[j] to k0 + the first k that attains it (ties
+// keep the earlier entry; a NaN candidate never replaces). len(idx) >= 1.
+func gatherExtGo(dst []float32, arg []int64, x []float32, stride, off int, idx []int32, vals []float32, k0 int64, max bool) {
+	n := len(dst)
+	v := float32(1)
+	for k, c := range idx {
+		p := int(c)*stride + off
+		xr := x[p : p+n]
+		if vals != nil {
+			v = vals[k]
+		}
+		if k == 0 {
+			ScaleTo(dst, v, xr)
+			if arg != nil {
+				for j := range arg[:n] {
+					arg[j] = k0
+				}
+			}
+			continue
+		}
+		kk := k0 + int64(k)
+		switch {
+		case arg == nil && max:
+			for j, xv := range xr {
+				if t := v * xv; t > dst[j] {
+					dst[j] = t
+				}
+			}
+		case arg == nil:
+			for j, xv := range xr {
+				if t := v * xv; t < dst[j] {
+					dst[j] = t
+				}
+			}
+		case max:
+			arg := arg[:n]
+			for j, xv := range xr {
+				if t := v * xv; t > dst[j] {
+					dst[j] = t
+					arg[j] = kk
+				}
+			}
+		default:
+			arg := arg[:n]
+			for j, xv := range xr {
+				if t := v * xv; t < dst[j] {
+					dst[j] = t
+					arg[j] = kk
+				}
+			}
+		}
+	}
+}
+
+// gatherRowsGo copies src[ids[i]*srcStride+off:][:cols] to
+// dst[i*dstStride+off:][:cols].
+func gatherRowsGo(dst []float32, dstStride int, src []float32, srcStride int, ids []int32, off, cols int) {
+	for i, id := range ids {
+		p := int(id)*srcStride + off
+		copy(dst[i*dstStride+off:][:cols], src[p:p+cols])
+	}
+}
+
+// scatterAddRowsGo adds src[i*srcStride+off:][:cols] to
+// dst[ids[i]*dstStride+off:][:cols].
+func scatterAddRowsGo(dst []float32, dstStride int, src []float32, srcStride int, ids []int32, off, cols int) {
+	for i, id := range ids {
+		p := int(id)*dstStride + off
+		addGo(dst[p:p+cols], src[i*srcStride+off:][:cols])
 	}
 }

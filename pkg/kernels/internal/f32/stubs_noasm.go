@@ -15,3 +15,22 @@ func Dot(x, y []float32) float32                 { return dotGo(x, y) }
 func GatherSum(dst, x []float32, stride, off int, idx []int32, vals []float32) {
 	gatherSumGo(dst, x, stride, off, idx, vals)
 }
+
+// GatherExt sets dst[j] to the max (max true) or min over the entries k of
+// v_k * x[idx[k]*stride + off + j] and, when arg is not nil, arg[j] to k0
+// plus the first k attaining it. len(idx) >= 1.
+func GatherExt(dst []float32, arg []int64, x []float32, stride, off int, idx []int32, vals []float32, k0 int64, max bool) {
+	gatherExtGo(dst, arg, x, stride, off, idx, vals, k0, max)
+}
+
+// GatherRows copies, for i < len(ids), the cols values at
+// src[ids[i]*srcStride+off:] to dst[i*dstStride+off:].
+func GatherRows(dst []float32, dstStride int, src []float32, srcStride int, ids []int32, off, cols int, bigDst bool) {
+	gatherRowsGo(dst, dstStride, src, srcStride, ids, off, cols)
+}
+
+// ScatterAddRows adds, for i < len(ids), the cols values at
+// src[i*srcStride+off:] to dst[ids[i]*dstStride+off:].
+func ScatterAddRows(dst []float32, dstStride int, src []float32, srcStride int, ids []int32, off, cols int) {
+	scatterAddRowsGo(dst, dstStride, src, srcStride, ids, off, cols)
+}
