@@ -13,7 +13,7 @@ import (
 )
 
 func backends() []kernels.Backend {
-	return []kernels.Backend{gnntest.Reference(), cpu.New(cpu.WithGrain(1))}
+	return []kernels.Backend{gnntest.Reference(), cpu.New()}
 }
 
 func conv(c gnn.Conv, in int, rect, local, weighted bool) gnntest.Layer {

@@ -16,7 +16,7 @@ import (
 )
 
 func backends() []kernels.Backend {
-	return []kernels.Backend{gnntest.Reference(), cpu.New(cpu.WithGrain(1))}
+	return []kernels.Backend{gnntest.Reference(), cpu.New()}
 }
 
 // naive reduces the values vs of one segment for one channel in float64.

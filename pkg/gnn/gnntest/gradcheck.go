@@ -23,7 +23,7 @@ type GradOpts struct {
 	Eps      float64 // perturbation (default 1e-2)
 	ATol     float64 // absolute tolerance (default 1e-2)
 	RTol     float64 // relative tolerance (default 3e-2)
-	MaxProbe int     // elements probed per tensor, chosen at random (default 40; 0 < n)
+	MaxProbe int     // elements probed per tensor, chosen at random (default 24)
 	Seed     uint64  // for the loss weights and the probed elements
 	Training bool    // run the forward in training mode (dropout with the tape seed)
 }
@@ -39,7 +39,7 @@ func (o *GradOpts) defaults() {
 		o.RTol = 3e-2
 	}
 	if o.MaxProbe == 0 {
-		o.MaxProbe = 40
+		o.MaxProbe = 24
 	}
 }
 
