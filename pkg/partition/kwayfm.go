@@ -64,9 +64,20 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 		// O(edges) like a greedy pass.
 		var work int64
 		budget := fmWork*int64(len(g.adj)) + int64(n)
+		// A pass also stops when a window of an eighth of the budget went
+		// by without lowering the cut: on graphs where hill climbing finds
+		// nothing (dense random-like levels) it then costs little.
+		window := budget / 8
+		nextCheck, cutAtCheck := window, r.cut
 		for _, seed := range seeds {
 			if work > budget {
 				break
+			}
+			if work > nextCheck {
+				if r.cut >= cutAtCheck {
+					break
+				}
+				nextCheck, cutAtCheck = work+window, r.cut
 			}
 			if s.locked[seed] || r.ed[seed] == 0 {
 				continue

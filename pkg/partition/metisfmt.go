@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 )
 
@@ -162,6 +163,13 @@ func ReadGraph(r io.Reader, name string) (*Graph, error) {
 	nHint := min(n, 1<<22)
 	g := &Graph{Xadj: make([]int64, 1, nHint+1)}
 	capHint := min(2*m, 1<<24)
+	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		// Every entry takes at least two bytes ("1 "), so the file size
+		// bounds what the header may claim.
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			capHint = min(2*m, fi.Size()/2+1)
+		}
+	}
 	g.Adjncy = make([]int32, 0, capHint)
 	if hasVW {
 		g.VWgt = make([]int32, 0, nHint)

@@ -26,7 +26,9 @@ type Options struct {
 	// max(n / (20 log2 k), 30 k), capped at 40000 (n without degree-0 vertices).
 	CoarsenTo int
 	// InitTries is how many independent recursive bisections of the
-	// coarsest graph are tried; the best is refined. The default is 4.
+	// coarsest graph are tried (in parallel); the best is refined. The
+	// default is 4, or 2 when the coarsest graph has over 2M adjacency
+	// entries.
 	InitTries int
 	// Refine is the number of refinement passes per level. Default 10.
 	Refine int
@@ -44,9 +46,6 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.Imbalance == 0 {
 		c.Imbalance = 1.03
-	}
-	if c.InitTries == 0 {
-		c.InitTries = 4
 	}
 	if c.Refine == 0 {
 		c.Refine = 10
@@ -171,7 +170,17 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 	log.Debug("partition: coarsened", "levels", len(levels), "coarsest", top.n(), "edges", len(top.adj)/2, "elapsed", time.Since(t0))
 
 	p := defaultBisect
-	part := initialPartition(top, k, maxpw, o.InitTries, p, seedFor(o.Seed, 2))
+	tries := o.InitTries
+	if tries == 0 {
+		// Several recursive bisections, unless the coarsest graph is so
+		// dense (random-like graphs barely lose edges when coarsened) that
+		// each costs as much as a level of refinement: then one per core.
+		tries = 4
+		if len(top.adj) > 1<<21 {
+			tries = 2
+		}
+	}
+	part := initialPartition(top, k, maxpw, tries, p, seedFor(o.Seed, 2))
 	r := newKway(top, k, part, maxpw)
 	log.Debug("partition: initial", "cut", r.cut, "elapsed", time.Since(t0))
 	nl := len(levels)
