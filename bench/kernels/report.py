@@ -44,7 +44,9 @@ def parse_go(path):
         m = GO_LINE.match(line.strip())
         if m:
             allocs = re.search(r"(\d+) allocs/op", m.group(4))
-            out[m.group(1)] = (float(m.group(3)), int(allocs.group(1)) if allocs else None)
+            cpu = re.search(r"([\d.]+) cpu-ms/op", m.group(4))
+            out[m.group(1)] = (float(m.group(3)), int(allocs.group(1)) if allocs else None,
+                               float(cpu.group(1)) * 1e6 if cpu else None)
         c = re.search(r"graph checksum (\d+)", line)
         if c:
             checksum = int(c.group(1))
@@ -63,7 +65,7 @@ def parse_torch(path):
             continue
         key = d["name"]
         if key not in out or d["ns"] < out[key][0]:
-            out[key] = (d["ns"], d["variant"])
+            out[key] = (d["ns"], d["variant"], d.get("cpu_ns"))
     return out, meta
 
 
@@ -86,7 +88,10 @@ def main():
           "Each cell is the fastest round; for torch, the fastest of the variants "
           "tried (named in the table, each checked against a reference before timing). "
           "Ratio = ours / torch: below 1 means we are faster. "
-          "The per-round ratios show the noise of the shared machine.\n")
+          "The per-round ratios show the noise of the shared machine. "
+          "The CPU-time ratio compares the process CPU time (user + system, all threads) "
+          "per call, fastest round each side: it is less sensitive to other load on the "
+          "machine than wall time, but counts spinning BLAS/OpenMP threads as work.\n")
     print("Commands (from the repository root):\n")
     print("```")
     print(open(a.commands).read().strip())
@@ -99,8 +104,8 @@ def main():
           f"{torches[0][1].get('nnz', '?'):,} edges, rows = destinations. CSR checksum: Go "
           f"{', '.join(map(str, sorted(go_sums)))}, torch {', '.join(map(str, sorted(torch_sums)))} "
           f"({'same graph' if same else 'MISMATCH'}).\n")
-    print("| operation | shape / note | ours (ms) | allocs/op | torch (ms) | torch variant | ratio | per-round ratios | goal | met |")
-    print("|---|---|---:|---:|---:|---|---:|---|---:|---|")
+    print("| operation | shape / note | ours (ms) | allocs/op | torch (ms) | torch variant | ratio | per-round ratios | CPU-time ratio | goal | met |")
+    print("|---|---|---:|---:|---:|---|---:|---|---:|---:|---|")
     unmet = []
     for go_name, t_name, note, goal in ROWS:
         ours = [g[0][go_name][0] for g in gos if go_name in g[0]]
@@ -110,7 +115,7 @@ def main():
         best = min(ours)
         theirs = [t[0][t_name] for t in torches if t_name and t_name in t[0]]
         if not theirs:
-            print(f"| {go_name} | {note} | {ms(best)} | {allocs} | - | - | - | - | - | - |")
+            print(f"| {go_name} | {note} | {ms(best)} | {allocs} | - | - | - | - | - | - | - |")
             continue
         tbest = min(theirs)
         ratio = best / tbest[0]
@@ -119,10 +124,13 @@ def main():
             if go_name in g[0] and t_name in t[0]:
                 rounds.append(f"{g[0][go_name][0] / t[0][t_name][0]:.2f}")
         met = "yes" if ratio <= goal else "**no**"
+        ocpu = [g[0][go_name][2] for g in gos if go_name in g[0] and g[0][go_name][2]]
+        tcpu = [t[0][t_name][2] for t in torches if t_name in t[0] and t[0][t_name][2]]
+        cpu_ratio = f"{min(ocpu) / min(tcpu):.2f}" if ocpu and tcpu else "-"
         if ratio > goal:
             unmet.append(f"{go_name}: {ratio:.2f}x (goal {goal}x): ours {ms(best)} ms, torch {ms(tbest[0])} ms")
         print(f"| {go_name} | {note} | {ms(best)} | {allocs} | {ms(tbest[0])} | {tbest[1]} | "
-              f"{ratio:.2f} | {' '.join(rounds)} | ≤{goal} | {met} |")
+              f"{ratio:.2f} | {' '.join(rounds)} | {cpu_ratio} | ≤{goal} | {met} |")
     print()
     if unmet:
         print("Goals not met in this run:\n")

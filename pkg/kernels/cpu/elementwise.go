@@ -125,43 +125,76 @@ func (b *Backend) ScaleRows(dst *tensor.Dense, s []float32) {
 	})
 }
 
-// SumRows sets dst[j] = sum_i a[i, j]. Workers split the columns; each
-// column band is summed in float32 over blocks of sumBlock rows and the
-// block sums are accumulated in float64, so long columns keep their
-// precision without any allocation.
+// SumRows sets dst[j] = sum_i a[i, j]. Each column is summed in float32
+// over blocks of sumBlock rows and the block sums are accumulated in
+// float64, so long columns keep their precision. Workers split the rows,
+// each summing its rows into its own partial sums (one small allocation per
+// call), which are then added in chunk order; a single worker needs no
+// allocation.
 func (b *Backend) SumRows(dst []float32, a *tensor.Dense) {
 	const op = "SumRows"
 	check.Dense(op, "a", a)
 	if len(dst) != a.Cols {
 		check.Panicf(op, "dst has %d entries, want a.Cols = %d", len(dst), a.Cols)
 	}
-	b.parallelCols(a.Cols, a.Rows*a.Cols, func(flo, fhi int) {
-		for c0 := flo; c0 < fhi; c0 += sumBand {
-			c1 := min(c0+sumBand, fhi)
-			sumRowsBand(dst[c0:c1], a, c0)
+	if a.Cols == 0 {
+		return
+	}
+	c := b.chunks(a.Rows*a.Cols, a.Rows)
+	if c <= 1 {
+		for c0 := 0; c0 < a.Cols; c0 += sumBand {
+			c1 := min(c0+sumBand, a.Cols)
+			sumRowsBand(dst[c0:c1], a, c0, 0, a.Rows, nil)
+		}
+		return
+	}
+	f := a.Cols
+	acc := make([]float64, c*f)
+	b.parallelChunks(a.Rows, c, func(w, lo, hi int) {
+		for c0 := 0; c0 < f; c0 += sumBand {
+			c1 := min(c0+sumBand, f)
+			sumRowsBand(nil, a, c0, lo, hi, acc[w*f+c0:w*f+c1])
 		}
 	})
+	for j := range dst {
+		s := acc[j]
+		for w := 1; w < c; w++ {
+			s += acc[w*f+j]
+		}
+		dst[j] = float32(s)
+	}
 }
 
 const (
-	sumBand  = 64  // columns summed together (stack buffers)
+	sumBand  = 256 // columns summed together (stack buffers)
 	sumBlock = 256 // rows summed in float32 before widening
 )
 
-// sumRowsBand sets dst[j] to the sum of column c0+j of a, len(dst) <= sumBand.
-func sumRowsBand(dst []float32, a *tensor.Dense, c0 int) {
+// sumRowsBand sums rows [lo, hi) of the columns [c0, c0+w) of a, w <=
+// sumBand: into out (float64, len w) when it is not nil, else into dst
+// (len w).
+func sumRowsBand(dst []float32, a *tensor.Dense, c0, lo, hi int, out []float64) {
 	w := len(dst)
+	if out != nil {
+		w = len(out)
+	}
 	var acc [sumBand]float64
 	var part [sumBand]float32
-	for r0 := 0; r0 < a.Rows; r0 += sumBlock {
-		p := part[:w]
-		clear(p)
-		for i := r0; i < min(r0+sumBlock, a.Rows); i++ {
-			f32.Add(p, a.Row(i)[c0:c0+w])
+	var rows [sumBlock]int32
+	for r0 := lo; r0 < hi; r0 += sumBlock {
+		n := min(sumBlock, hi-r0)
+		for k := range n {
+			rows[k] = int32(r0 + k)
 		}
+		p := part[:w]
+		f32.GatherSum(p, a.Data, a.Stride, c0, rows[:n], nil) // rows r0.. in registers
 		for j, v := range p {
 			acc[j] += float64(v)
 		}
+	}
+	if out != nil {
+		copy(out, acc[:w])
+		return
 	}
 	for j := range dst {
 		dst[j] = float32(acc[j])

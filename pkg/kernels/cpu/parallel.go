@@ -23,10 +23,16 @@ func (b *Backend) chunks(work, maxChunks int) int {
 // parallel splits [0, n) into contiguous ranges, one per chunk, given the
 // total work, and calls fn on each, one range on the calling goroutine.
 func (b *Backend) parallel(n, work int, fn func(lo, hi int)) {
-	c := b.chunks(work, n)
+	b.parallelChunks(n, b.chunks(work, n), func(_, lo, hi int) { fn(lo, hi) })
+}
+
+// parallelChunks splits [0, n) into c contiguous ranges and calls
+// fn(w, lo, hi) for chunk w on its own goroutine (chunk 0 on the calling
+// one), returning when all are done.
+func (b *Backend) parallelChunks(n, c int, fn func(w, lo, hi int)) {
 	if c <= 1 {
 		if n > 0 {
-			fn(0, n)
+			fn(0, 0, n)
 		}
 		return
 	}
@@ -36,10 +42,10 @@ func (b *Backend) parallel(n, work int, fn func(lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fn(lo, hi)
+			fn(w, lo, hi)
 		}()
 	}
-	fn(0, n/c)
+	fn(0, 0, n/c)
 	wg.Wait()
 }
 
