@@ -134,7 +134,8 @@ type Iter[T any] struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	free   chan *T
-	slots  []chan result[T]
+	slots  []chan result[T] // ring: batch b uses slots[b % len(slots)]
+	n      int
 	next   int
 	cur    *T
 	err    error
@@ -144,11 +145,16 @@ type Iter[T any] struct {
 func (it *Iter[T]) start(parent context.Context, e, n int) {
 	ctx, cancel := context.WithCancel(parent)
 	it.cancel = cancel
+	it.n = n
 	it.free = make(chan *T, len(it.l.bufs))
 	for _, b := range it.l.bufs {
 		it.free <- b
 	}
-	it.slots = make([]chan result[T], n)
+	// A batch index is taken only with a buffer in hand, and a buffer comes
+	// back only after the consumer has moved past its batch, so at most
+	// len(bufs) batches are between "taken" and "consumed": a ring of
+	// len(bufs)+1 one-result slots never sees two live batches in a slot.
+	it.slots = make([]chan result[T], len(it.l.bufs)+1)
 	for i := range it.slots {
 		it.slots[i] = make(chan result[T], 1)
 	}
@@ -179,15 +185,17 @@ func (it *Iter[T]) start(parent context.Context, e, n int) {
 				if err == nil {
 					err = ctx.Err()
 				}
+				slot := it.slots[b%len(it.slots)]
 				if err != nil {
 					// The consumer meets the error at batch b, after every
-					// earlier batch, whatever the number of workers. Other
-					// workers go on until they run out of buffers or Close.
-					it.slots[b] <- result[T]{err: fmt.Errorf("sampling: loader: epoch %d batch %d: %w", e, b, err)}
-					it.free <- buf
+					// earlier batch, whatever the number of workers. The
+					// buffer stays held (the consumer stops at b), which
+					// keeps the ring invariant; other workers go on until
+					// they run out of buffers or Close.
+					slot <- result[T]{err: fmt.Errorf("sampling: loader: epoch %d batch %d: %w", e, b, err)}
 					return
 				}
-				it.slots[b] <- result[T]{buf: buf}
+				slot <- result[T]{buf: buf}
 			}
 		}()
 	}
@@ -204,12 +212,12 @@ func (it *Iter[T]) Next(ctx context.Context) bool {
 		it.free <- it.cur
 		it.cur = nil
 	}
-	if it.next >= len(it.slots) {
+	if it.next >= it.n {
 		it.done = true
 		return false
 	}
 	select {
-	case r := <-it.slots[it.next]:
+	case r := <-it.slots[it.next%len(it.slots)]:
 		if r.err != nil {
 			it.err = r.err
 			return false
@@ -230,7 +238,7 @@ func (it *Iter[T]) Batch() *T { return it.cur }
 func (it *Iter[T]) Index() int { return it.next - 1 }
 
 // Len returns the number of batches in the epoch.
-func (it *Iter[T]) Len() int { return len(it.slots) }
+func (it *Iter[T]) Len() int { return it.n }
 
 // Err returns the first error met, if any.
 func (it *Iter[T]) Err() error { return it.err }
