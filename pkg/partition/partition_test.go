@@ -101,8 +101,8 @@ func checkResult(t *testing.T, g *Graph, k int, ub float64, res Result) {
 
 func TestPartitionDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(testSeed(t, 3), 4))
-	g := randomGraph(t, 20000, 60000, 4000, r)
-	geo := geometricGraph(t, 4000, 12, r)
+	g := randomGraph(t, 6000, 18000, 1200, r)
+	geo := geometricGraph(t, 3000, 12, r)
 	for _, tc := range []struct {
 		name string
 		g    *Graph
