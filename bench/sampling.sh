@@ -44,6 +44,9 @@ for g in rmat sbm; do
     done
   done
 done
+cmd_pipe="go test ./pkg/sampling -run '^\$' -bench '^BenchmarkLoaderPipeline\$' -benchtime 300x -count 1"
+echo "$cmd_pipe" >&2
+eval "$cmd_pipe" | tee -a "$out" >&2
 cmd_gas="GNNSCALE_BENCH_SCALE=$SCALE GNNSCALE_BENCH_GAS_SCALE=$GAS_SCALE go test ./pkg/sampling -run '^\$' -bench '^BenchmarkGASBatch\$' -benchtime ${GAS_BATCHES}x -count 1 -timeout 30m"
 echo "$cmd_gas" >&2
 eval "$cmd_gas" | tee -a "$out" >&2
@@ -72,6 +75,7 @@ g1b=$(rrate after gather 1); g2b=$(rrate after gather 2)
 ch=$(rrate before chase 1)
 # C rate measured right after configuration $1 (threads = its workers)
 rrcfg() { awk -v p="phase=$1" '$1 == p { sub("reads_per_s=", "", $6); print $6 }' "$rr"; }
+rrcpu() { awk -v p="phase=$1" '$1 == p { sub("reads_per_cpu_s=", "", $8); print $8 }' "$rr"; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 
 {
@@ -91,11 +95,14 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
   echo "gcc -O2 -pthread -o bench/out/randread bench/sampling/randread.c"
   echo "bench/out/randread gather 64 {1,2} $RR_SECONDS; bench/out/randread chase 64 1 $RR_SECONDS"
   echo "$cmd_nl   # G in rmat sbm, F in 15-10-5 25-10, W in 1 2, each followed by randread gather 64 W"
+  echo "$cmd_pipe"
   echo "$cmd_gas"
   echo '```'
   echo
   echo "Each configuration runs 3 times (median shown, best in brackets), and the C random-read"
   echo "rate with as many threads as workers is measured right after it."
+  echo
+  echo "Wall-clock rates (what a trainer sees):"
   echo
   echo "| graph | fan-outs | edges/batch | 1 worker: ms/batch | 1 worker: M edges/s | C reads/s, 1 thread (M) | 2 workers: M edges/s | C reads/s, 2 threads (M) | 2w / 1w | C 2t / 1t | goal 1w ≥ 6M | goal 2w ≥ 1.8 × 1w |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
@@ -112,6 +119,24 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
       echo "| $g | [${f//-/,}] | ${eb%.*} | $(ms "$t1") | $(fmt_m "$e1") ($(fmt_m "$b1")) | $(fmt_m "$c1") | $(fmt_m "$e2") ($(fmt_m "$b2")) | $(fmt_m "$c2") | $sc | $(ratio "$c2" "$c1") | $ok1 | $ok2 |"
     done
   done
+  echo
+  echo "Per CPU-second of the process (workers, consumer and GC; C: of the randread process),"
+  echo "which other jobs on the machine disturb much less: it says what one core does when it runs."
+  echo
+  echo "| graph | fan-outs | 1 worker: M edges/CPU-s | 2 workers: M edges/CPU-s | C: M reads/CPU-s, 1 thread | C: 2 threads | edges ÷ reads (1 worker) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  for g in rmat sbm; do
+    for f in 15-10-5 25-10; do
+      p="BenchmarkNeighborLoader/graph=$g/fanout=$f/workers"
+      u1=$(metric "$p=1" edges/cpu-s); u2=$(metric "$p=2" edges/cpu-s)
+      r1=$(rrcpu "$g/$f/1"); r2=$(rrcpu "$g/$f/2")
+      echo "| $g | [${f//-/,}] | $(fmt_m "$u1") | $(fmt_m "$u2") | $(fmt_m "$r1") | $(fmt_m "$r2") | $(ratio "$u1" "$r1") |"
+    done
+  done
+  echo
+  echo "The pipeline alone (\`BenchmarkLoaderPipeline\`: batches that wait 1 ms without using CPU):"
+  p1=$(metric "BenchmarkLoaderPipeline/workers=1" ns/op); p2=$(metric "BenchmarkLoaderPipeline/workers=2" ns/op); p4=$(metric "BenchmarkLoaderPipeline/workers=4" ns/op)
+  echo "$(ms "$p1") ms per batch with 1 worker, $(ms "$p2") with 2 ($(ratio "$p1" "$p2")×), $(ms "$p4") with 4 ($(ratio "$p1" "$p4")×)."
   echo
   echo "Random-read rate at the start and end of the run (C): 1 thread $(fmt_m "$g1") M reads/s before, $(fmt_m "$g1b") M after;"
   echo "2 threads $(fmt_m "$g2") M reads/s before, $(fmt_m "$g2b") M after (2 threads ÷ 1 thread: $(ratio "$g2" "$g1"));"
