@@ -45,7 +45,7 @@ func RandomCOO(r *rand.Rand, n, m int, weighted bool) graph.COO {
 // the large case is smaller.
 func Cases(seed uint64, short bool) []Case {
 	r := rand.New(rand.NewPCG(seed, 0x67726170))
-	big := 300000
+	big := 100000 // above 2 * 2^15, so the builders run in parallel
 	if short {
 		big = 70000
 	}
