@@ -32,7 +32,7 @@ func refID(f string, limit int64) (int32, bool) {
 		return 0, false
 	}
 	x, err := strconv.ParseInt(f, 10, 64)
-	if err != nil || x > math.MaxInt32 || (limit > 0 && x >= limit) {
+	if err != nil || x > math.MaxInt32 || (limit >= 0 && x >= limit) {
 		return 0, false
 	}
 	return int32(x), true
@@ -40,10 +40,10 @@ func refID(f string, limit int64) (int32, bool) {
 
 func FuzzEdgeReader(f *testing.F) {
 	f.Add([]byte("0,1\n1,0\n"), 2)
-	f.Add([]byte("3,4\r\n4,3"), 0)
+	f.Add([]byte("3,4\r\n4,3"), -1)
 	f.Add([]byte("1,2,3\n"), 5)
 	f.Add([]byte("-1,2\n"), 5)
-	f.Add([]byte("99999999999,1\n"), 0)
+	f.Add([]byte("99999999999,1\n"), -1)
 	f.Add([]byte("\n\n"), 3)
 	f.Fuzz(func(t *testing.T, data []byte, n int) {
 		n %= 1000
@@ -160,7 +160,7 @@ func FuzzFeatureReader(f *testing.F) {
 func FuzzIntReader(f *testing.F) {
 	f.Add([]byte("0\n1\n2\n"), int64(3))
 	f.Add([]byte("5\n"), int64(3))
-	f.Add([]byte("1,2\n"), int64(0))
+	f.Add([]byte("1,2\n"), int64(-1))
 	f.Add([]byte("-0\n"), int64(0))
 	f.Fuzz(func(t *testing.T, data []byte, limit int64) {
 		limit %= 1 << 40
@@ -217,7 +217,7 @@ func FuzzGzipEdges(f *testing.F) {
 		if err != nil {
 			return
 		}
-		r := NewEdgeReader(zr, "fuzz.gz", 0)
+		r := NewEdgeReader(zr, "fuzz.gz", -1)
 		src, dst := make([]int32, 4), make([]int32, 4)
 		for {
 			_, err = r.Read(src, dst)

@@ -98,7 +98,7 @@ func parseUint(b []byte) (uint64, bool) {
 	return x, true
 }
 
-// parseID parses a node id or class in [0, limit) (limit <= 0: no upper
+// parseID parses a node id or class in [0, limit) (limit < 0: no upper
 // bound beyond int32), naming field f of line in errors.
 func (l *lineReader) parseID(b []byte, f int, limit int64, what string) (int32, error) {
 	x, ok := parseUint(b)
@@ -110,8 +110,8 @@ func (l *lineReader) parseID(b []byte, f int, limit int64, what string) (int32, 
 		}
 		return 0, fieldErr(l.path, l.line, f, ErrSyntax, "%s %s is not a non-negative integer", what, quote(b))
 	}
-	if x > math.MaxInt32 || (limit > 0 && int64(x) >= limit) {
-		if limit <= 0 {
+	if x > math.MaxInt32 || (limit >= 0 && int64(x) >= limit) {
+		if limit < 0 {
 			limit = math.MaxInt32
 		}
 		return 0, fieldErr(l.path, l.line, f, ErrRange, "%s %d out of range [0, %d)", what, x, limit)

@@ -263,7 +263,7 @@ func loadLabels(ctx context.Context, path string, n int) ([]int32, int, error) {
 	if int64(n) > limit {
 		return nil, 0, &Error{Path: path, Err: fmt.Errorf("%w: %d labels cannot fit a file of this size", ErrTruncated, n)}
 	}
-	ids, err := readInts(ctx, path, n, 0, "label", false)
+	ids, err := readInts(ctx, path, n, -1, "label", false)
 	if err != nil {
 		return nil, 0, err
 	}

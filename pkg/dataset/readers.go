@@ -56,7 +56,7 @@ type EdgeReader struct {
 }
 
 // NewEdgeReader reads edges from the uncompressed text r; path names r in
-// errors. Node ids must be in [0, numNodes) (numNodes <= 0: any int32).
+// errors. Node ids must be in [0, numNodes) (numNodes < 0: any int32).
 func NewEdgeReader(r io.Reader, path string, numNodes int) *EdgeReader {
 	return &EdgeReader{lr: newLineReader(r, path), numNodes: int64(numNodes)}
 }
@@ -277,7 +277,7 @@ type IntReader struct {
 	closer io.Closer
 }
 
-// NewIntReader reads integers in [0, limit) (limit <= 0: [0, 2^31)) from
+// NewIntReader reads integers in [0, limit) (limit < 0: [0, 2^31)) from
 // the uncompressed text r; what names the values in messages ("label").
 func NewIntReader(r io.Reader, path string, limit int64, what string) *IntReader {
 	return &IntReader{lr: newLineReader(r, path), limit: limit, what: what}

@@ -27,6 +27,9 @@ type WriteOptions struct {
 // The split goes to split/<ds.Split.Name>/ ("default" if unnamed; none if
 // the split is empty). Features are formatted as the shortest decimal that
 // reads back to the same float32, so Load(Write(ds)) == ds exactly.
+// The layout has no place for edge ids and weights: Graph.EdgeID and
+// Graph.Weight are not written (a loaded graph has identity ids and no
+// weights).
 //
 // Large files are compressed in parallel as a sequence of gzip members of
 // fixed row ranges (valid gzip that every reader, zcat and Python's gzip
@@ -67,7 +70,7 @@ func Write(ctx context.Context, dir string, ds *Dataset, opts *WriteOptions) err
 		}
 		return b
 	})
-	if x := ds.Features; x != nil {
+	if x := ds.Features; x != nil && x.Cols > 0 {
 		rows := max(1, (1<<18)/max(1, x.Cols))
 		w.file(FeatureFile, n, rows, func(lo, hi int, b []byte) []byte {
 			for v := lo; v < hi; v++ {

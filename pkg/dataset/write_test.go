@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -84,5 +85,49 @@ func TestWriteRefusesAndCleansUp(t *testing.T) {
 	entries, _ := os.ReadDir(parent)
 	if len(entries) != 1 || entries[0].Name() != "x" {
 		t.Fatalf("failed writes left %v", entries)
+	}
+}
+
+// TestWriteManyMembers writes files large enough to be split into several
+// gzip members and reads them back.
+func TestWriteManyMembers(t *testing.T) {
+	ds, err := Grid(GridConfig{Width: 400, Height: 400, SpatialConfig: SpatialConfig{NumClasses: 2, NumFeatures: 2, Signal: 1, TrainFrac: 0.5, Seed: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "grid")
+	if err := Write(context.Background(), dir, ds, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, EdgeFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if members := bytes.Count(raw, []byte{0x1f, 0x8b, 8}); members < 3 {
+		t.Fatalf("edge file has %d gzip members, want >= 3 (%d edges)", members, ds.NumEdges())
+	}
+	back, err := Load(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Graph.Src, ds.Graph.Src) || !slices.Equal(back.Graph.Dst, ds.Graph.Dst) || !slices.Equal(back.Features.Data, ds.Features.Data) {
+		t.Fatal("round trip through several gzip members lost data")
+	}
+}
+
+// TestLoadZeroNodes: with no nodes, any edge or split id is out of range.
+func TestLoadZeroNodes(t *testing.T) {
+	empty := &Dataset{Name: "empty"}
+	dir := filepath.Join(t.TempDir(), "empty")
+	if err := Write(context.Background(), dir, empty, nil); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(context.Background(), dir, nil)
+	if err != nil || back.NumNodes() != 0 || back.NumEdges() != 0 {
+		t.Fatalf("Load = %+v, %v", back, err)
+	}
+	_, err = NewEdgeReader(strings.NewReader("0,0\n"), "x", 0).Read(make([]int32, 1), make([]int32, 1))
+	if !errors.Is(err, ErrRange) {
+		t.Fatalf("edge in a graph without nodes: %v", err)
 	}
 }
