@@ -25,9 +25,13 @@
 //     graph-growing tries refined by Fiduccia-Mattheyses (FM), and keeps the
 //     best. The whole recursive bisection runs several times and the best
 //     k-way cut wins.
-//   - Uncoarsening with greedy boundary k-way refinement, a balance pass
-//     whenever a part is too heavy, and k-way FM passes (hill climbing with
-//     rollback) that escape the local minima greedy moves stop in.
+//   - Uncoarsening with greedy boundary k-way refinement (positive-gain
+//     moves may overload a part by a few vertex weights per unit of gain,
+//     METIS's "fudge factor", and every other zero-gain move is taken),
+//     localized k-way FM passes (hill climbing with rollback, work-capped)
+//     that escape the local minima greedy moves stop in, and balance passes
+//     on the finer levels and at the end that bring every part within the
+//     limit.
 //
 // # Determinism and parallelism
 //
