@@ -14,11 +14,12 @@ func (b *Backend) Activation(dst *tensor.Dense, f kernels.Act, a *tensor.Dense) 
 	const op = "Activation"
 	pointwise(op, dst, "a", a)
 	var fn func(d, x []float32)
+	stream := streaming(dst)
 	switch f.Kind {
 	case kernels.Identity:
 		fn = func(d, x []float32) { copy(d, x) }
 	case kernels.ReLU:
-		fn = f32.ReLU
+		fn = func(d, x []float32) { f32.ReLU(d, x, stream) }
 	case kernels.LeakyReLU:
 		alpha := f.Alpha
 		fn = func(d, x []float32) {
@@ -32,13 +33,13 @@ func (b *Backend) Activation(dst *tensor.Dense, f kernels.Act, a *tensor.Dense) 
 		}
 	case kernels.ELU:
 		alpha := f.Alpha
-		fn = func(d, x []float32) { f32.ELU(d, x, alpha) }
+		fn = func(d, x []float32) { f32.ELU(d, x, alpha, stream) }
 	case kernels.Sigmoid:
-		fn = f32.Sigmoid
+		fn = func(d, x []float32) { f32.Sigmoid(d, x, stream) }
 	case kernels.Tanh:
-		fn = f32.Tanh
+		fn = func(d, x []float32) { f32.Tanh(d, x, stream) }
 	case kernels.Exp:
-		fn = f32.Exp
+		fn = func(d, x []float32) { f32.Exp(d, x, stream) }
 	default:
 		check.Panicf(op, "unknown activation kind %d", int(f.Kind))
 	}

@@ -47,6 +47,10 @@ func (b *Backend) each(dst, x, y, z *tensor.Dense, fn func(d, x, y, z []float32)
 	})
 }
 
+// streaming reports whether dst is so large (f32.NTMin) that writing it with
+// non-temporal stores, which skip reading its lines first, pays.
+func streaming(dst *tensor.Dense) bool { return dst.Rows*dst.Stride*4 >= f32.NTMin }
+
 // pointwise checks that src has dst's shape and may alias it only exactly.
 func pointwise(op string, dst *tensor.Dense, name string, src *tensor.Dense) {
 	check.Same(op, "dst", dst, name, src)
@@ -57,13 +61,8 @@ func pointwise(op string, dst *tensor.Dense, name string, src *tensor.Dense) {
 func (bk *Backend) Add(dst, a, b *tensor.Dense) {
 	pointwise("Add", dst, "a", a)
 	pointwise("Add", dst, "b", b)
-	bk.each(dst, a, b, nil, func(d, x, y, _ []float32) {
-		y = y[:len(d)]
-		x = x[:len(d)]
-		for i := range d {
-			d[i] = x[i] + y[i]
-		}
-	})
+	stream := streaming(dst)
+	bk.each(dst, a, b, nil, func(d, x, y, _ []float32) { f32.VAdd(d, x, y, stream) })
 }
 
 // Axpy adds alpha * x to dst.
@@ -76,19 +75,15 @@ func (b *Backend) Axpy(dst *tensor.Dense, alpha float32, x *tensor.Dense) {
 func (bk *Backend) Mul(dst, a, b *tensor.Dense) {
 	pointwise("Mul", dst, "a", a)
 	pointwise("Mul", dst, "b", b)
-	bk.each(dst, a, b, nil, func(d, x, y, _ []float32) {
-		y = y[:len(d)]
-		x = x[:len(d)]
-		for i := range d {
-			d[i] = x[i] * y[i]
-		}
-	})
+	stream := streaming(dst)
+	bk.each(dst, a, b, nil, func(d, x, y, _ []float32) { f32.VMul(d, x, y, stream) })
 }
 
 // Scale sets dst = alpha * a.
 func (b *Backend) Scale(dst *tensor.Dense, alpha float32, a *tensor.Dense) {
 	pointwise("Scale", dst, "a", a)
-	b.each(dst, a, nil, nil, func(d, x, _, _ []float32) { f32.ScaleTo(d, alpha, x) })
+	stream := streaming(dst)
+	b.each(dst, a, nil, nil, func(d, x, _, _ []float32) { f32.VScale(d, alpha, x, stream) })
 }
 
 // AddRowVector adds v to every row of dst.
@@ -102,9 +97,7 @@ func (b *Backend) AddRowVector(dst *tensor.Dense, v []float32) {
 		return
 	}
 	b.parallel(dst.Rows, dst.Rows*dst.Cols, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			f32.Add(dst.Row(i), v)
-		}
+		f32.AddRows(dst.Data[lo*dst.Stride:], dst.Stride, hi-lo, v)
 	})
 }
 

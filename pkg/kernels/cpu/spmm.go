@@ -30,7 +30,7 @@ func (b *Backend) SpMM(dst *tensor.Dense, a tensor.CSR, x *tensor.Dense, r kerne
 	if dst.Cols == 0 {
 		return
 	}
-	check.Ids(op, a.Indices, x.Rows) // the gathers below do not bounds-check
+	check.Columns(op, a.Indices, x.Rows) // the assembly gathers do not bounds-check
 	b.parallelRows(a.Indptr, x.Cols, func(lo, hi int) {
 		switch r {
 		case kernels.Sum, kernels.Mean:

@@ -21,6 +21,11 @@ func TestPanics(t *testing.T, b kernels.Backend) {
 		{"Gemm", func() { b.Gemm(false, true, 1, tensor.New(2, 3), tensor.New(4, 3), 0, tensor.New(2, 5)) }},
 		{"SpMM", func() { b.SpMM(tensor.New(2, 4), a, tensor.New(2, 4), kernels.Sum, nil) }},
 		{"SpMM", func() { b.SpMM(tensor.New(2, 4), a, tensor.New(3, 4), kernels.Max, make([]int64, 3)) }},
+		{"SpMM", func() {
+			bad := a
+			bad.Indices = []int32{0, 3}
+			b.SpMM(tensor.New(2, 4), bad, tensor.New(3, 4), kernels.Sum, nil)
+		}},
 		{"SpMMArgBackward", func() { b.SpMMArgBackward(tensor.New(3, 4), a, tensor.New(2, 4), make([]int64, 7)) }},
 		{"EdgeDot", func() { b.EdgeDot(make([]float32, 3), a, tensor.New(2, 4), tensor.New(3, 4)) }},
 		{"Gather", func() { b.Gather(tensor.New(2, 4), tensor.New(3, 4), []int32{0, 3}) }},

@@ -95,6 +95,15 @@ func Ids(op string, ids []int32, n int) {
 	}
 }
 
+// Columns checks that every CSR column index is in [0, n).
+func Columns(op string, indices []int32, n int) {
+	for k, c := range indices {
+		if c < 0 || int(c) >= n {
+			Panicf(op, "csr entry %d: column %d out of range [0, %d)", k, c, n)
+		}
+	}
+}
+
 // NoOverlap panics if the memory of dst and src overlaps.
 func NoOverlap(op, dn string, dst *tensor.Dense, sn string, src *tensor.Dense) {
 	if tensor.Overlap(span(dst), span(src)) {

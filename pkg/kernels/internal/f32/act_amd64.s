@@ -262,12 +262,15 @@ DATA actc<>+1016(SB)/4, $0x7fffffff
 DATA actc<>+1020(SB)/4, $0x7fffffff
 GLOBL actc<>(SB), RODATA|NOPTR, $1024
 
-// func expAVX(dst, x *float32, n int)
-TEXT ·expAVX(SB), NOSPLIT, $0-24
+// func expAVX(dst, x *float32, n int, nt bool)
+TEXT ·expAVX(SB), NOSPLIT, $0-25
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	XORQ AX, AX
+	MOVBQZX nt+24(FP), BX
+	TESTQ   BX, BX
+	JNZ     expAVX_ntloop
 
 expAVX_loop:
 	CMPQ AX, CX
@@ -304,17 +307,58 @@ expAVX_loop:
 	ADDQ $8, AX
 	JMP  expAVX_loop
 
+expAVX_ntloop:
+	CMPQ AX, CX
+	JGE  expAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y0
+	VMINPS       actc<>+0(SB), Y0, Y2
+	VMAXPS       actc<>+32(SB), Y2, Y2
+	VMOVUPS      actc<>+96(SB), Y3
+	VFMADD231PS  actc<>+64(SB), Y2, Y3
+	VROUNDPS     $1, Y3, Y3
+	VFNMADD231PS actc<>+128(SB), Y3, Y2
+	VFNMADD231PS actc<>+160(SB), Y3, Y2
+	VMOVUPS      actc<>+192(SB), Y1
+	VFMADD213PS  actc<>+224(SB), Y2, Y1
+	VFMADD213PS  actc<>+256(SB), Y2, Y1
+	VFMADD213PS  actc<>+288(SB), Y2, Y1
+	VFMADD213PS  actc<>+320(SB), Y2, Y1
+	VFMADD213PS  actc<>+352(SB), Y2, Y1
+	VMULPS       Y2, Y2, Y4
+	VFMADD213PS  Y2, Y4, Y1
+	VADDPS       actc<>+384(SB), Y1, Y1
+	VCVTTPS2DQ   Y3, Y3
+	VPADDD       actc<>+928(SB), Y3, Y3
+	VPSLLD       $23, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VADDPS       Y1, Y1, Y1
+	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
+	VANDNPS      Y1, Y5, Y1
+	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
+	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
+	VCMPPS       $3, Y0, Y0, Y5
+	VBLENDVPS    Y5, Y0, Y1, Y1
+	VMOVNTPS Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  expAVX_ntloop
+
+expAVX_ntdone:
+	SFENCE
+
 expAVX_done:
 	VZEROUPPER
 	RET
 
 
-// func sigmoidAVX(dst, x *float32, n int)
-TEXT ·sigmoidAVX(SB), NOSPLIT, $0-24
+// func sigmoidAVX(dst, x *float32, n int, nt bool)
+TEXT ·sigmoidAVX(SB), NOSPLIT, $0-25
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	XORQ AX, AX
+	MOVBQZX nt+24(FP), BX
+	TESTQ   BX, BX
+	JNZ     sigmoidAVX_ntloop
 
 sigmoidAVX_loop:
 	CMPQ AX, CX
@@ -355,17 +399,62 @@ sigmoidAVX_loop:
 	ADDQ $8, AX
 	JMP  sigmoidAVX_loop
 
+sigmoidAVX_ntloop:
+	CMPQ AX, CX
+	JGE  sigmoidAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y0
+	VXORPS actc<>+960(SB), Y0, Y0
+	VMINPS       actc<>+0(SB), Y0, Y2
+	VMAXPS       actc<>+32(SB), Y2, Y2
+	VMOVUPS      actc<>+96(SB), Y3
+	VFMADD231PS  actc<>+64(SB), Y2, Y3
+	VROUNDPS     $1, Y3, Y3
+	VFNMADD231PS actc<>+128(SB), Y3, Y2
+	VFNMADD231PS actc<>+160(SB), Y3, Y2
+	VMOVUPS      actc<>+192(SB), Y1
+	VFMADD213PS  actc<>+224(SB), Y2, Y1
+	VFMADD213PS  actc<>+256(SB), Y2, Y1
+	VFMADD213PS  actc<>+288(SB), Y2, Y1
+	VFMADD213PS  actc<>+320(SB), Y2, Y1
+	VFMADD213PS  actc<>+352(SB), Y2, Y1
+	VMULPS       Y2, Y2, Y4
+	VFMADD213PS  Y2, Y4, Y1
+	VADDPS       actc<>+384(SB), Y1, Y1
+	VCVTTPS2DQ   Y3, Y3
+	VPADDD       actc<>+928(SB), Y3, Y3
+	VPSLLD       $23, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VADDPS       Y1, Y1, Y1
+	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
+	VANDNPS      Y1, Y5, Y1
+	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
+	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
+	VCMPPS       $3, Y0, Y0, Y5
+	VBLENDVPS    Y5, Y0, Y1, Y1
+	VADDPS  actc<>+384(SB), Y1, Y1
+	VMOVUPS actc<>+384(SB), Y6
+	VDIVPS  Y1, Y6, Y1
+	VMOVNTPS Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  sigmoidAVX_ntloop
+
+sigmoidAVX_ntdone:
+	SFENCE
+
 sigmoidAVX_done:
 	VZEROUPPER
 	RET
 
 
-// func tanhAVX(dst, x *float32, n int)
-TEXT ·tanhAVX(SB), NOSPLIT, $0-24
+// func tanhAVX(dst, x *float32, n int, nt bool)
+TEXT ·tanhAVX(SB), NOSPLIT, $0-25
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	XORQ AX, AX
+	MOVBQZX nt+24(FP), BX
+	TESTQ   BX, BX
+	JNZ     tanhAVX_ntloop
 
 tanhAVX_loop:
 	CMPQ AX, CX
@@ -421,18 +510,78 @@ tanhAVX_loop:
 	ADDQ $8, AX
 	JMP  tanhAVX_loop
 
+tanhAVX_ntloop:
+	CMPQ AX, CX
+	JGE  tanhAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y7
+	VANDPS  actc<>+992(SB), Y7, Y8
+	VADDPS  Y8, Y8, Y0
+	VMINPS       actc<>+0(SB), Y0, Y2
+	VMAXPS       actc<>+32(SB), Y2, Y2
+	VMOVUPS      actc<>+96(SB), Y3
+	VFMADD231PS  actc<>+64(SB), Y2, Y3
+	VROUNDPS     $1, Y3, Y3
+	VFNMADD231PS actc<>+128(SB), Y3, Y2
+	VFNMADD231PS actc<>+160(SB), Y3, Y2
+	VMOVUPS      actc<>+192(SB), Y1
+	VFMADD213PS  actc<>+224(SB), Y2, Y1
+	VFMADD213PS  actc<>+256(SB), Y2, Y1
+	VFMADD213PS  actc<>+288(SB), Y2, Y1
+	VFMADD213PS  actc<>+320(SB), Y2, Y1
+	VFMADD213PS  actc<>+352(SB), Y2, Y1
+	VMULPS       Y2, Y2, Y4
+	VFMADD213PS  Y2, Y4, Y1
+	VADDPS       actc<>+384(SB), Y1, Y1
+	VCVTTPS2DQ   Y3, Y3
+	VPADDD       actc<>+928(SB), Y3, Y3
+	VPSLLD       $23, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VADDPS       Y1, Y1, Y1
+	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
+	VANDNPS      Y1, Y5, Y1
+	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
+	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
+	VCMPPS       $3, Y0, Y0, Y5
+	VBLENDVPS    Y5, Y0, Y1, Y1
+	VADDPS       actc<>+384(SB), Y1, Y1
+	VMOVUPS      actc<>+416(SB), Y6
+	VDIVPS       Y1, Y6, Y1
+	VMOVUPS      actc<>+384(SB), Y6
+	VSUBPS       Y1, Y6, Y1
+	VANDPS       actc<>+960(SB), Y7, Y6
+	VORPS        Y6, Y1, Y1
+	VMULPS       Y7, Y7, Y9
+	VMOVUPS      actc<>+480(SB), Y10
+	VFMADD213PS  actc<>+512(SB), Y9, Y10
+	VFMADD213PS  actc<>+544(SB), Y9, Y10
+	VFMADD213PS  actc<>+576(SB), Y9, Y10
+	VFMADD213PS  actc<>+608(SB), Y9, Y10
+	VMULPS       Y7, Y9, Y9
+	VFMADD213PS  Y7, Y9, Y10
+	VCMPPS       $0x11, actc<>+640(SB), Y8, Y6
+	VBLENDVPS    Y6, Y10, Y1, Y1
+	VMOVNTPS      Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  tanhAVX_ntloop
+
+tanhAVX_ntdone:
+	SFENCE
+
 tanhAVX_done:
 	VZEROUPPER
 	RET
 
 
-// func eluAVX(dst, x *float32, n int, alpha float32)
-TEXT ·eluAVX(SB), NOSPLIT, $0-28
+// func eluAVX(dst, x *float32, n int, alpha float32, nt bool)
+TEXT ·eluAVX(SB), NOSPLIT, $0-29
 	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS alpha+24(FP), Y15
 	XORQ AX, AX
+	MOVBQZX nt+28(FP), BX
+	TESTQ   BX, BX
+	JNZ     eluAVX_ntloop
 
 eluAVX_loop:
 	CMPQ AX, CX
@@ -485,18 +634,75 @@ eluAVX_loop:
 	ADDQ $8, AX
 	JMP  eluAVX_loop
 
+eluAVX_ntloop:
+	CMPQ AX, CX
+	JGE  eluAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y0
+	VMINPS       actc<>+0(SB), Y0, Y2
+	VMAXPS       actc<>+32(SB), Y2, Y2
+	VMOVUPS      actc<>+96(SB), Y3
+	VFMADD231PS  actc<>+64(SB), Y2, Y3
+	VROUNDPS     $1, Y3, Y3
+	VFNMADD231PS actc<>+128(SB), Y3, Y2
+	VFNMADD231PS actc<>+160(SB), Y3, Y2
+	VMOVUPS      actc<>+192(SB), Y1
+	VFMADD213PS  actc<>+224(SB), Y2, Y1
+	VFMADD213PS  actc<>+256(SB), Y2, Y1
+	VFMADD213PS  actc<>+288(SB), Y2, Y1
+	VFMADD213PS  actc<>+320(SB), Y2, Y1
+	VFMADD213PS  actc<>+352(SB), Y2, Y1
+	VMULPS       Y2, Y2, Y4
+	VFMADD213PS  Y2, Y4, Y1
+	VADDPS       actc<>+384(SB), Y1, Y1
+	VCVTTPS2DQ   Y3, Y3
+	VPADDD       actc<>+928(SB), Y3, Y3
+	VPSLLD       $23, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VADDPS       Y1, Y1, Y1
+	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
+	VANDNPS      Y1, Y5, Y1
+	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
+	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
+	VCMPPS       $3, Y0, Y0, Y5
+	VBLENDVPS    Y5, Y0, Y1, Y1
+	VSUBPS       actc<>+384(SB), Y1, Y1
+	VMOVUPS      actc<>+896(SB), Y6
+	VFMADD213PS  actc<>+864(SB), Y0, Y6
+	VFMADD213PS  actc<>+832(SB), Y0, Y6
+	VFMADD213PS  actc<>+800(SB), Y0, Y6
+	VFMADD213PS  actc<>+768(SB), Y0, Y6
+	VFMADD213PS  actc<>+736(SB), Y0, Y6
+	VFMADD213PS  actc<>+704(SB), Y0, Y6
+	VFMADD213PS  actc<>+384(SB), Y0, Y6
+	VMULPS       Y0, Y6, Y6
+	VCMPPS       $0x1e, actc<>+672(SB), Y0, Y4
+	VBLENDVPS    Y4, Y6, Y1, Y1
+	VMULPS       Y15, Y1, Y1
+	VXORPS       Y5, Y5, Y5
+	VCMPPS       $0x1e, Y5, Y0, Y4
+	VBLENDVPS    Y4, Y0, Y1, Y1
+	VMOVNTPS      Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  eluAVX_ntloop
+
+eluAVX_ntdone:
+	SFENCE
+
 eluAVX_done:
 	VZEROUPPER
 	RET
 
 
-// func reluAVX(dst, x *float32, n int)
-TEXT ·reluAVX(SB), NOSPLIT, $0-24
+// func reluAVX(dst, x *float32, n int, nt bool)
+TEXT ·reluAVX(SB), NOSPLIT, $0-25
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	VXORPS Y15, Y15, Y15
 	XORQ AX, AX
+	MOVBQZX nt+24(FP), BX
+	TESTQ   BX, BX
+	JNZ     reluAVX_ntloop
 
 reluAVX_loop:
 	CMPQ AX, CX
@@ -507,7 +713,158 @@ reluAVX_loop:
 	ADDQ $8, AX
 	JMP  reluAVX_loop
 
+reluAVX_ntloop:
+	CMPQ AX, CX
+	JGE  reluAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y0
+	VMAXPS  Y0, Y15, Y0
+	VMOVNTPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  reluAVX_ntloop
+
+reluAVX_ntdone:
+	SFENCE
+
 reluAVX_done:
+	VZEROUPPER
+	RET
+
+
+// func vaddAVX(dst, x, y *float32, n int, nt bool)
+TEXT ·vaddAVX(SB), NOSPLIT, $0-33
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVBQZX nt+32(FP), BX
+	TESTQ   BX, BX
+	JNZ     vaddAVX_ntloop
+
+vaddAVX_loop:
+	CMPQ AX, CX
+	JGE  vaddAVX_done
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS  (DX)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  vaddAVX_loop
+
+vaddAVX_ntloop:
+	CMPQ AX, CX
+	JGE  vaddAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS  (DX)(AX*4), Y0, Y0
+	VMOVNTPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  vaddAVX_ntloop
+
+vaddAVX_ntdone:
+	SFENCE
+
+vaddAVX_done:
+	VZEROUPPER
+	RET
+
+
+// func vmulAVX(dst, x, y *float32, n int, nt bool)
+TEXT ·vmulAVX(SB), NOSPLIT, $0-33
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVBQZX nt+32(FP), BX
+	TESTQ   BX, BX
+	JNZ     vmulAVX_ntloop
+
+vmulAVX_loop:
+	CMPQ AX, CX
+	JGE  vmulAVX_done
+	VMOVUPS (SI)(AX*4), Y0
+	VMULPS  (DX)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  vmulAVX_loop
+
+vmulAVX_ntloop:
+	CMPQ AX, CX
+	JGE  vmulAVX_ntdone
+	VMOVUPS (SI)(AX*4), Y0
+	VMULPS  (DX)(AX*4), Y0, Y0
+	VMOVNTPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  vmulAVX_ntloop
+
+vmulAVX_ntdone:
+	SFENCE
+
+vmulAVX_done:
+	VZEROUPPER
+	RET
+
+
+// func vscaleAVX(dst, x *float32, n int, a float32, nt bool)
+TEXT ·vscaleAVX(SB), NOSPLIT, $0-29
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y15
+	XORQ AX, AX
+	MOVBQZX nt+28(FP), BX
+	TESTQ   BX, BX
+	JNZ     vscaleAVX_ntloop
+
+vscaleAVX_loop:
+	CMPQ AX, CX
+	JGE  vscaleAVX_done
+	VMULPS  (SI)(AX*4), Y15, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  vscaleAVX_loop
+
+vscaleAVX_ntloop:
+	CMPQ AX, CX
+	JGE  vscaleAVX_ntdone
+	VMULPS  (SI)(AX*4), Y15, Y0
+	VMOVNTPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  vscaleAVX_ntloop
+
+vscaleAVX_ntdone:
+	SFENCE
+
+vscaleAVX_done:
+	VZEROUPPER
+	RET
+
+
+// func addRowsAVX(dst *float32, stride int, rows int, v *float32, cols int)
+TEXT ·addRowsAVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ stride+8(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+16(FP), R8
+	MOVQ v+24(FP), SI
+	MOVQ cols+32(FP), CX
+
+addRowsAVX_row:
+	TESTQ R8, R8
+	JZ    addRowsAVX_done
+	XORQ  AX, AX
+
+addRowsAVX_col:
+	VMOVUPS (DI)(AX*4), Y0
+	VADDPS  (SI)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	CMPQ    AX, CX
+	JLT     addRowsAVX_col
+	ADDQ    DX, DI
+	DECQ    R8
+	JMP     addRowsAVX_row
+
+addRowsAVX_done:
 	VZEROUPPER
 	RET
 

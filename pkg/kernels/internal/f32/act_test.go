@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"unsafe"
 )
 
 // ulps returns how many float32 ulps got is from the float64 want (0 when
@@ -48,7 +49,7 @@ func TestActivations(t *testing.T) {
 	xs := actInputs(t)
 	type tc struct {
 		name   string
-		run    func(dst, x []float32)
+		run    func(dst, x []float32, stream bool)
 		ref    func(x float64) float64
 		maxULP float64
 		absTol float64 // for results near 0 whose ulp is tiny
@@ -66,7 +67,7 @@ func TestActivations(t *testing.T) {
 	}
 	for _, alpha := range []float32{1, 0.5} {
 		a := alpha
-		cases = append(cases, tc{fmt.Sprintf("ELU(%g)", a), func(dst, x []float32) { ELU(dst, x, a) }, func(x float64) float64 {
+		cases = append(cases, tc{fmt.Sprintf("ELU(%g)", a), func(dst, x []float32, s bool) { ELU(dst, x, a, s) }, func(x float64) float64 {
 			if x > 0 || math.IsNaN(x) {
 				return x
 			}
@@ -74,34 +75,99 @@ func TestActivations(t *testing.T) {
 		}, 4, 1e-37})
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			dst, buf := guarded(newRand(t), len(xs))
-			c.run(dst, xs)
-			checkGuards(t, c.name, buf, len(xs))
-			bad := 0
-			worst, at := 0.0, float32(0)
-			for i, x := range xs {
-				want := c.ref(float64(x))
-				u := ulps(dst[i], want)
-				if u > worst && !math.IsInf(u, 0) {
-					worst, at = u, x
-				}
-				if u > c.maxULP && !(math.Abs(float64(dst[i])-want) <= c.absTol) {
-					if bad++; bad <= 5 {
-						t.Errorf("%s(%v) = %v, want %v (%.1f ulps)", c.name, x, dst[i], want, u)
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", c.name, stream), func(t *testing.T) {
+				dst, buf := alignedGuarded(len(xs))
+				c.run(dst, xs, stream)
+				checkGuards(t, c.name, buf, len(xs))
+				bad := 0
+				worst, at := 0.0, float32(0)
+				for i, x := range xs {
+					want := c.ref(float64(x))
+					u := ulps(dst[i], want)
+					if u > worst && !math.IsInf(u, 0) {
+						worst, at = u, x
+					}
+					if u > c.maxULP && !(math.Abs(float64(dst[i])-want) <= c.absTol) {
+						if bad++; bad <= 5 {
+							t.Errorf("%s(%v) = %v, want %v (%.1f ulps)", c.name, x, dst[i], want, u)
+						}
 					}
 				}
-			}
-			t.Logf("%s (%s): worst %.2f ulps at x = %v", c.name, Impl(), worst, at)
-			// In place.
-			in := append([]float32(nil), xs...)
-			c.run(in, in)
-			for i := range in {
-				if math.Float32bits(in[i]) != math.Float32bits(dst[i]) && !(math.IsNaN(float64(in[i])) && math.IsNaN(float64(dst[i]))) {
-					t.Fatalf("%s in place differs at %d: %v vs %v", c.name, i, in[i], dst[i])
+				t.Logf("%s (%s): worst %.2f ulps at x = %v", c.name, Impl(), worst, at)
+				// In place.
+				in := append([]float32(nil), xs...)
+				c.run(in, in, stream)
+				for i := range in {
+					if math.Float32bits(in[i]) != math.Float32bits(dst[i]) && !(math.IsNaN(float64(in[i])) && math.IsNaN(float64(dst[i]))) {
+						t.Fatalf("%s in place differs at %d: %v vs %v", c.name, i, in[i], dst[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+// alignedGuarded returns n guard-surrounded floats whose first element is
+// 32-byte aligned, so the non-temporal paths run.
+func alignedGuarded(n int) (s, buf []float32) {
+	raw := make([]float32, n+64)
+	a := 16
+	for uintptr(unsafe.Pointer(&raw[a]))%32 != 0 {
+		a++
+	}
+	buf = raw[a-16 : a+n+16]
+	for i := range buf {
+		buf[i] = math.Float32frombits(guardBits)
+	}
+	return buf[16 : 16+n], buf
+}
+
+// TestMaps checks VAdd, VMul, VScale (both store kinds) and AddRows.
+func TestMaps(t *testing.T) {
+	rng := newRand(t)
+	for n := 0; n <= 70; n++ {
+		x, _ := guarded(rng, n)
+		y, _ := guarded(rng, n)
+		for _, stream := range []bool{false, true} {
+			d, db := alignedGuarded(n)
+			VAdd(d, x, y, stream)
+			for i := range d {
+				if d[i] != x[i]+y[i] {
+					t.Fatalf("VAdd n=%d stream=%v: d[%d] = %v, want %v", n, stream, i, d[i], x[i]+y[i])
 				}
 			}
-		})
+			VMul(d, x, y, stream)
+			for i := range d {
+				if d[i] != x[i]*y[i] {
+					t.Fatalf("VMul n=%d: d[%d] = %v, want %v", n, i, d[i], x[i]*y[i])
+				}
+			}
+			VScale(d, 1.5, x, stream)
+			for i := range d {
+				if d[i] != 1.5*x[i] {
+					t.Fatalf("VScale n=%d: d[%d] = %v, want %v", n, i, d[i], 1.5*x[i])
+				}
+			}
+			checkGuards(t, "maps", db, n)
+		}
+	}
+	for _, cols := range []int{1, 8, 13, 64, 70} {
+		const rows, stride = 5, 80
+		d, db := guarded(rng, (rows-1)*stride+cols)
+		d0 := append([]float32(nil), d...)
+		v, _ := guarded(rng, cols)
+		AddRows(d, stride, rows, v)
+		checkGuards(t, "AddRows", db, len(d))
+		for p := range d {
+			want := d0[p]
+			if p%stride < cols {
+				want += v[p%stride]
+			}
+			if d[p] != want {
+				t.Fatalf("AddRows cols=%d: d[%d] = %v, want %v", cols, p, d[p], want)
+			}
+		}
 	}
 }
 
