@@ -40,11 +40,15 @@ func TestHelpers(t *testing.T) {
 }
 
 func smallConfig(t *testing.T, model string) *Config {
+	layers := "2"
+	if model == "gcn2" {
+		layers = "4"
+	}
 	c, err := Parse([]byte(`
 dataset: {name: tiny, generator: sbm, sbm: {nodes: 600, classes: 4, features: 16, avg_degree: 8, homophily: 0.8, signal: 0.5, train_frac: 0.2, valid_frac: 0.2}}
-model: {name: `+model+`, hidden: 16, dropout: 0.3}
+model: {name: `+model+`, hidden: 16, dropout: 0.3, layers: `+layers+`}
 optim: {lr: 0.01, weight_decay: 5e-4}
-train: {epochs: 60}
+train: {epochs: 40}
 `), []string{"output.dir=" + t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -81,15 +85,15 @@ func TestRunWritesOutputs(t *testing.T) {
 			}
 			dir := s.OutputDir
 			lines, _ := os.ReadFile(filepath.Join(dir, "metrics.jsonl"))
-			if n := strings.Count(string(lines), "\n"); n != 2*60 {
-				t.Errorf("metrics.jsonl has %d lines, want 120", n)
+			if n := strings.Count(string(lines), "\n"); n != 2*40 {
+				t.Errorf("metrics.jsonl has %d lines, want 80", n)
 			}
 			for _, f := range []string{"config.yaml", "curves.png", "summary.json", "checkpoints/seed0.safetensors", "checkpoints/seed1.safetensors"} {
 				if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 					t.Errorf("output %s: %v", f, err)
 				}
 			}
-			if !strings.Contains(progress.String(), "epoch 60/60") {
+			if !strings.Contains(progress.String(), "epoch 40/40") {
 				t.Errorf("progress output lacks the last epoch:\n%s", progress.String())
 			}
 
