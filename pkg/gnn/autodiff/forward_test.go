@@ -307,3 +307,36 @@ func TestPoolTrims(t *testing.T) {
 		t.Fatalf("pool holds %d bytes after 40 shapes", held)
 	}
 }
+
+// TestSparseDropoutTwice checks that two dropouts of one sparse input in
+// the same step do not share their dense result, and that the reused
+// buffer is right in the next step.
+func TestSparseDropoutTwice(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	x := gnntest.RandDense(r, 30, 40)
+	for i := range x.Data {
+		if r.IntN(4) != 0 {
+			x.Data[i] = 0
+		}
+	}
+	xs := ad.FeatureCSR(x)
+	bk := backends()[1]
+	sparse := ad.New(bk, ad.WithSeed(2))
+	dense := ad.New(bk, ad.WithSeed(2))
+	for step := 0; step < 3; step++ {
+		sparse.SetTraining(true)
+		dense.SetTraining(true)
+		a := sparse.Dropout(sparse.ConstSparse(x, xs), 0.5)
+		b := sparse.Dropout(sparse.ConstSparse(x, xs), 0.5)
+		wa := dense.Dropout(dense.Const(x), 0.5)
+		wb := dense.Dropout(dense.Const(x), 0.5)
+		if tensor.MaxAbsDiff(a.Value, wa.Value) != 0 || tensor.MaxAbsDiff(b.Value, wb.Value) != 0 {
+			t.Fatalf("step %d: sparse-input dropout differs from the dense path", step)
+		}
+		if tensor.MaxAbsDiff(a.Value, b.Value) == 0 {
+			t.Fatalf("step %d: two dropouts gave the same mask", step)
+		}
+		sparse.Reset()
+		dense.Reset()
+	}
+}

@@ -200,7 +200,24 @@ func (t *Tape) dropConst(x *tensor.Dense, p float64) *tensor.Dense {
 func (t *Tape) dropSparse(x *Var, p float64) *Var {
 	xs := x.sparse.m
 	vals := make([]float32, len(xs.Values))
-	y := t.allocZero(x.Value.Rows, x.Value.Cols)
+	// The dense form lives in a buffer the tape keeps per feature matrix:
+	// only the non-zero positions ever change, so clearing them (O(nnz))
+	// replaces clearing the whole matrix every step.
+	// A second dropout of the same input in one step gets a fresh buffer,
+	// since the first result is still in use.
+	y, used := t.sparseDense[x.sparse], t.sparseUsed[x.sparse]
+	switch {
+	case used:
+		y = t.allocZero(x.Value.Rows, x.Value.Cols)
+	case y == nil:
+		y = tensor.New(x.Value.Rows, x.Value.Cols)
+		if t.sparseDense == nil {
+			t.sparseDense = make(map[*Sparse]*tensor.Dense)
+			t.sparseUsed = make(map[*Sparse]bool)
+		}
+		t.sparseDense[x.sparse] = y
+	}
+	t.sparseUsed[x.sparse] = true
 	t.draws++
 	s1 := splitmix(t.seed ^ splitmix(t.draws))
 	keep := float32(1 / (1 - p))
@@ -222,6 +239,8 @@ func (t *Tape) dropSparse(x *Var, p float64) *Var {
 					v := xs.Values[k] * keep
 					vals[k] = v
 					yr[xs.Indices[k]] = v
+				} else {
+					yr[xs.Indices[k]] = 0
 				}
 				u >>= 16
 				left--

@@ -55,6 +55,9 @@ type Tape struct {
 	outs  []*Var // outs[i] is the output of ops[i]
 	pool  pool
 	owned [][]float32 // buffers to return to the pool on Reset
+
+	sparseDense map[*Sparse]*tensor.Dense // dense forms of dropped-out sparse inputs
+	sparseUsed  map[*Sparse]bool          // ... handed out since the last Reset
 }
 
 // Option configures a Tape.
@@ -216,6 +219,7 @@ func (t *Tape) Reset() {
 		t.owned[i] = nil
 	}
 	t.owned = t.owned[:0]
+	clear(t.sparseUsed)
 	t.pool.trim()
 }
 
