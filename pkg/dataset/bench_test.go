@@ -2,8 +2,8 @@ package dataset
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
+	gzip "github.com/klauspost/compress/gzip"
 	"io"
 	"os"
 	"path/filepath"

@@ -2,8 +2,8 @@ package dataset
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
+	gzip "github.com/klauspost/compress/gzip"
 	"io"
 	"math"
 	"strconv"

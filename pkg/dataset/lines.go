@@ -3,10 +3,10 @@ package dataset
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/flate"
+	gzip "github.com/klauspost/compress/gzip"
 	"io"
 	"math"
 	"strconv"

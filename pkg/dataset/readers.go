@@ -1,9 +1,9 @@
 package dataset
 
 import (
-	"compress/gzip"
 	"errors"
 	"fmt"
+	gzip "github.com/klauspost/compress/gzip"
 	"io"
 	"math"
 	"os"

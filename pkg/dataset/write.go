@@ -2,10 +2,10 @@ package dataset
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	gzip "github.com/klauspost/compress/gzip"
 	"io/fs"
 	"os"
 	"path/filepath"
