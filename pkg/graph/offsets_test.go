@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"sort"
 	"testing"
 )
 
@@ -56,4 +57,25 @@ func TestRowChunksBeyondInt32(t *testing.T) {
 	if b := rowChunks([]int64{0}, 4); len(b) != 2 || b[1] != 0 {
 		t.Fatalf("no rows: %v", b)
 	}
+}
+
+// The fallback for rows too long for packed sort keys sorts stably too.
+func TestRowSorterStable(t *testing.T) {
+	c := Compressed{NumNodes: 1, Indptr: []int64{0, 6}, Indices: []int32{3, 1, 3, 0, 1, 3}, EdgeID: []int64{0, 1, 2, 3, 4, 5}, Weight: []float32{0, 1, 2, 3, 4, 5}}
+	sort.Stable(rowSorter{&c, 0, 6})
+	if want := []int64{3, 1, 4, 0, 2, 5}; !equal(c.EdgeID, want) || c.Indices[0] != 0 || c.Weight[5] != 5 {
+		t.Fatalf("ids %v indices %v", c.EdgeID, c.Indices)
+	}
+}
+
+func equal(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"slices"
+	"sort"
 )
 
 // SortedCSR builds the CSR of c with every row's entries sorted by
@@ -118,6 +119,10 @@ func (c *Compressed) sortRows() {
 				c.insertionSort(lo, hi)
 				continue
 			}
+			if hi-lo >= 1<<32 { // ranks do not fit the key
+				sort.Stable(rowSorter{c, lo, hi})
+				continue
+			}
 			// Key = column << 32 | rank within the row: unique, so an
 			// unstable sort of the keys is a stable sort of the row.
 			keys = keys[:0]
@@ -139,6 +144,26 @@ func (c *Compressed) sortRows() {
 			}
 		}
 	})
+}
+
+// rowSorter sorts entries [lo, hi) of c by minor node (with sort.Stable).
+type rowSorter struct {
+	c      *Compressed
+	lo, hi int64
+}
+
+func (r rowSorter) Len() int { return int(r.hi - r.lo) }
+func (r rowSorter) Less(i, j int) bool {
+	return r.c.Indices[r.lo+int64(i)] < r.c.Indices[r.lo+int64(j)]
+}
+func (r rowSorter) Swap(i, j int) {
+	a, b := r.lo+int64(i), r.lo+int64(j)
+	c := r.c
+	c.Indices[a], c.Indices[b] = c.Indices[b], c.Indices[a]
+	c.EdgeID[a], c.EdgeID[b] = c.EdgeID[b], c.EdgeID[a]
+	if c.Weight != nil {
+		c.Weight[a], c.Weight[b] = c.Weight[b], c.Weight[a]
+	}
 }
 
 // insertionSort stably sorts entries [lo, hi) by minor node.
