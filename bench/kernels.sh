@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Kernel benchmarks: pkg/kernels/cpu's Go benchmarks and the same operations
-# in PyTorch (bench/kernels/torch_kernels.py), interleaved round by round on
-# one R-MAT graph, written as docs/benchmarks/kernels.md.
-#   KERNELS_ROUNDS   rounds of (Go, torch)            default 2
-#   KERNELS_THREADS  Go workers = OpenBLAS = torch threads   default 2
-#   KERNELS_BENCHTIME  go test -benchtime / torch --min-time  default 1s
+# in PyTorch (bench/kernels/torch_kernels.py) on one R-MAT graph, written as
+# docs/benchmarks/kernels.md. The two sides alternate group by group (gemm,
+# spmm, indexed, elementwise) within each round, so a burst of load from
+# other work on the machine hits both sides of a comparison alike.
+#   KERNELS_ROUNDS     rounds                                   default 2
+#   KERNELS_THREADS    Go workers = OpenBLAS = torch threads    default 2
+#   KERNELS_BENCHTIME  go test -benchtime / torch --min-time (s) default 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${KERNELS_ROUNDS:-2}
@@ -14,14 +16,23 @@ out=bench/out/kernels
 mkdir -p "$out" docs/benchmarks
 rm -f "$out"/go.*.txt "$out"/torch.*.jsonl
 py=/usr/bin/python3
-benchre='^Benchmark(Gemm|SpMM|SpMMBackward|EdgeDot|Gather|ScatterAdd|SegmentSoftmax|Elementwise)$'
+groups=(gemm spmm indexed elementwise)
+declare -A gore=(
+  [gemm]='^BenchmarkGemm$'
+  [spmm]='^Benchmark(SpMM|SpMMBackward|EdgeDot|SegmentSoftmax)$'
+  [indexed]='^Benchmark(Gather|ScatterAdd)$'
+  [elementwise]='^BenchmarkElementwise$'
+)
 
-cmds="go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out $out/rmat.i32
+cat > "$out/commands.txt" <<CMDS
+go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out $out/rmat.i32
 go test -c -o $out/cpu.test ./pkg/kernels/cpu
-# $rounds rounds of:
-GOMAXPROCS=$threads $out/cpu.test -test.run '^\$' -test.bench '$benchre' -test.benchtime ${bt}s -test.benchmem
-$py bench/kernels/torch_kernels.py --graph $out/rmat.i32 --nodes 200000 --threads $threads --min-time $bt"
-echo "$cmds" > "$out/commands.txt"
+# $rounds rounds; in each, for group in ${groups[*]}:
+GOMAXPROCS=$threads $out/cpu.test -test.run '^\$' -test.bench "\$gore" -test.benchtime ${bt}s -test.benchmem -test.v
+$py bench/kernels/torch_kernels.py --graph $out/rmat.i32 --nodes 200000 --threads $threads --min-time $bt --only \$group
+# with gore: gemm '${gore[gemm]}', spmm '${gore[spmm]}',
+#   indexed '${gore[indexed]}', elementwise '${gore[elementwise]}'
+CMDS
 
 go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out "$out/rmat.i32" >&2
 go test -c -o "$out/cpu.test" ./pkg/kernels/cpu
@@ -31,13 +42,14 @@ go test -c -o "$out/cpu.test" ./pkg/kernels/cpu
   echo "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$out/machine.txt"
 for r in $(seq "$rounds"); do
-  echo "== kernels round $r/$rounds: go" >&2
-  GOMAXPROCS=$threads "$out/cpu.test" -test.run '^$' -test.bench "$benchre" \
-    -test.benchtime "${bt}s" -test.benchmem > "$out/go.$r.txt"
-  echo "== kernels round $r/$rounds: torch" >&2
-  $py -W ignore bench/kernels/torch_kernels.py --graph "$out/rmat.i32" --nodes 200000 \
-    --threads "$threads" --min-time "$bt" > "$out/torch.$r.jsonl"
+  for g in "${groups[@]}"; do
+    echo "== kernels round $r/$rounds: $g: go, torch" >&2
+    GOMAXPROCS=$threads "$out/cpu.test" -test.run '^$' -test.bench "${gore[$g]}" \
+      -test.benchtime "${bt}s" -test.benchmem -test.v > "$out/go.$r.$g.txt"
+    $py -W ignore bench/kernels/torch_kernels.py --graph "$out/rmat.i32" --nodes 200000 \
+      --threads "$threads" --min-time "$bt" --only "$g" > "$out/torch.$r.$g.jsonl"
+  done
 done
 echo "Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the 2 cores; compare ratios, not absolute times)." >> "$out/machine.txt"
-$py bench/kernels/report.py --dir "$out" --commands "$out/commands.txt" --machine "$out/machine.txt" > docs/benchmarks/kernels.md
+$py bench/kernels/report.py --dir "$out" --rounds "$rounds" --commands "$out/commands.txt" --machine "$out/machine.txt" > docs/benchmarks/kernels.md
 echo "wrote docs/benchmarks/kernels.md" >&2

@@ -38,9 +38,14 @@ for op in ("Add", "Axpy", "Mul", "AddRowVector", "SumRows", "ReLU", "ReLUBackwar
 GO_LINE = re.compile(r"^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+([\d.]+) ns/op(.*)$")
 
 
-def parse_go(path):
+def lines(paths):
+    for p in paths:
+        yield from open(p)
+
+
+def parse_go(paths):
     out, checksum = {}, None
-    for line in open(path):
+    for line in lines(paths):
         m = GO_LINE.match(line.strip())
         if m:
             allocs = re.search(r"(\d+) allocs/op", m.group(4))
@@ -53,15 +58,15 @@ def parse_go(path):
     return out, checksum
 
 
-def parse_torch(path):
+def parse_torch(paths):
     out, meta = {}, {}
-    for line in open(path):
+    for line in lines(paths):
         line = line.strip()
         if not line.startswith("{"):
             continue
         d = json.loads(line)
         if "name" not in d:
-            meta = d
+            meta.update(d)
             continue
         key = d["name"]
         if key not in out or d["ns"] < out[key][0]:
@@ -76,15 +81,17 @@ def ms(ns):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True)
+    p.add_argument("--rounds", type=int, required=True)
     p.add_argument("--commands", required=True, help="file with the exact commands run")
     p.add_argument("--machine", required=True, help="file with the machine note")
     a = p.parse_args()
-    gos = [parse_go(f) for f in sorted(glob.glob(os.path.join(a.dir, "go.*.txt")))]
-    torches = [parse_torch(f) for f in sorted(glob.glob(os.path.join(a.dir, "torch.*.jsonl")))]
+    gos = [parse_go(sorted(glob.glob(os.path.join(a.dir, f"go.{r}.*.txt")))) for r in range(1, a.rounds + 1)]
+    torches = [parse_torch(sorted(glob.glob(os.path.join(a.dir, f"torch.{r}.*.jsonl")))) for r in range(1, a.rounds + 1)]
     print("## Kernels\n")
     print("The CPU kernel backend (`pkg/kernels/cpu`) against PyTorch "
           f"{torches[0][1].get('torch', '?')} on the CPU, both with 2 threads, "
-          f"in {len(gos)} interleaved rounds (Go, then torch, per round). "
+          f"in {len(gos)} rounds; within a round the two sides alternate group by group "
+          "(gemm, spmm, indexed, elementwise: Go, then torch). "
           "Each cell is the fastest round; for torch, the fastest of the variants "
           "tried (named in the table, each checked against a reference before timing). "
           "Ratio = ours / torch: below 1 means we are faster. "
@@ -98,7 +105,7 @@ def main():
     print("```\n")
     print(open(a.machine).read().strip() + "\n")
     go_sums = {c for _, c in gos if c is not None}
-    torch_sums = {t[1].get("checksum") for t in torches}
+    torch_sums = {t[1].get("checksum") for t in torches if t[1].get("checksum")}
     same = go_sums == torch_sums and len(go_sums) == 1
     print(f"Graph: R-MAT (a=.57, b=.19, c=.19, d=.05, seed 1), 200,000 nodes, "
           f"{torches[0][1].get('nnz', '?'):,} edges, rows = destinations. CSR checksum: Go "

@@ -3,9 +3,12 @@
 // [Dense] products, [Sparse] products over a CSR, [Indexed] gathers and
 // scatters, [Segment] reductions over CSR rows and [Elementwise] maps.
 //
-// The pure-Go CPU backend lives in package kernels/cpu (dense products go to
-// OpenBLAS through cgo by default, gonum's pure Go without cgo); a CUDA
-// backend belongs behind the `cuda` build tag. Callers receive a Backend
+// The CPU backend lives in package kernels/cpu (dense products go to
+// OpenBLAS through cgo by default, gonum's pure Go without cgo; the inner
+// loops run in AVX2 assembly with pure-Go twins, see kernels/internal/f32);
+// a CUDA backend belongs behind the `cuda` build tag (kernels/cuda).
+// [Transpose] and [PermuteValues] build the transposed CSR that the
+// backward of Sum/Mean SpMM runs on. Callers receive a Backend
 // explicitly (constructor argument), never through a package variable.
 // kernels/kernelstest is the conformance suite every backend passes: it
 // compares each kernel with a plain float64 loop on fresh random inputs.

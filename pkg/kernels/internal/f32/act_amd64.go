@@ -2,6 +2,8 @@
 
 package f32
 
+//go:generate sh -c "python3 gen_act.py > act_amd64.s"
+
 import "unsafe"
 
 // The AVX2 activations (act_amd64.s). exp uses Cephes' expf scheme: clamp

@@ -1,5 +1,6 @@
 # Generates act_amd64.s: python3 gen_act.py > act_amd64.s (run from this
-# directory; `go generate` does it, see stubs_amd64.go).
+# directory; `go generate` does it, see act_amd64.go). The Go loop each
+# routine computes is in act_amd64.go's doc comments.
 import re
 import struct
 
