@@ -529,4 +529,3 @@ func writeColumn(ctx context.Context, s Store, o Options, key store.Key, col *te
 	}
 	return nil
 }
-
