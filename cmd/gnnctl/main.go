@@ -29,6 +29,8 @@ func commands() []command {
 		{"partition", "partition a graph (METIS .graph or OGB folder) into K parts", runPartition},
 		{"generate", "generate a synthetic data set (sbm, rmat, grid, rgg) in the OGB raw layout", runGenerate},
 		{"summary", "print a data set's counts, degrees, classes and split", runSummary},
+		{"ingest", "load a data set (OGB folder, .npy/.parquet features) into a Pebble store", runIngest},
+		{"inspect", "print what a Pebble store holds", runInspect},
 	}
 }
 

@@ -37,7 +37,11 @@ func (p *Progress) Start(phase string, total int64, unit string) {
 	p.phase, p.unit, p.total, p.done = phase, unit, total, 0
 	p.start, p.last = time.Now(), time.Now()
 	if !p.terminal {
-		fmt.Fprintf(p.w, "%s: started (%s)\n", phase, amount(total, unit))
+		if total > 0 {
+			fmt.Fprintf(p.w, "%s: started (%s)\n", phase, amount(total, unit))
+		} else {
+			fmt.Fprintf(p.w, "%s: started\n", phase)
+		}
 	}
 }
 
@@ -71,8 +75,13 @@ func (p *Progress) Done() {
 	if p.terminal {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+	took := now.Sub(p.start).Round(time.Millisecond)
+	if p.unit == "" {
+		fmt.Fprintf(p.w, "%s: done in %s\n", p.phase, took)
+		return
+	}
 	fmt.Fprintf(p.w, "%s: done, %s in %s (%s/s)\n", p.phase, amount(p.done, p.unit),
-		now.Sub(p.start).Round(time.Millisecond), amount(int64(float64(p.done)/max(now.Sub(p.start).Seconds(), 1e-9)), p.unit))
+		took, amount(int64(float64(p.done)/max(now.Sub(p.start).Seconds(), 1e-9)), p.unit))
 }
 
 func (p *Progress) line(now time.Time) string {
