@@ -239,4 +239,3 @@ func TestRunCora(t *testing.T) {
 	check(t, s, ds, res)
 	t.Logf("cora: %d nodes, %d edges, %d features, 8 parts, cut %d", res.Nodes, res.Edges, res.FeatureCols, res.Cut)
 }
-
