@@ -18,8 +18,9 @@ type Config struct {
 	// Name names the run; outputs go to <output.dir>/<name>/. Default
 	// "<model>-<dataset>".
 	Name string `yaml:"name"`
-	// Mode is the training mode: "full" (full-batch). Later: "gas",
-	// "neighbor".
+	// Mode is the training mode: "gas" (GNNAutoScale mini-batches with
+	// historical embeddings, the default; see GAS) or "full" (full-batch).
+	// Later: "neighbor".
 	Mode string `yaml:"mode"`
 	// Seed is the first seed; a run with N seeds uses Seed..Seed+N-1.
 	Seed uint64 `yaml:"seed"`
@@ -31,6 +32,8 @@ type Config struct {
 	Optim   OptimConfig   `yaml:"optim"`
 	Train   LoopConfig    `yaml:"train"`
 	Output  OutputConfig  `yaml:"output"`
+	// GAS configures mode gas (pkg/train/gas_config.go).
+	GAS GASConfig `yaml:"gas"`
 }
 
 // DatasetConfig selects the data.
@@ -102,8 +105,9 @@ var ErrConfig = errors.New("invalid config")
 // EnsureDefaults fills zero fields with the defaults.
 func (c *Config) EnsureDefaults() {
 	if c.Mode == "" {
-		c.Mode = "full"
+		c.Mode = "gas"
 	}
+	c.GAS.EnsureDefaults()
 	c.Model.EnsureDefaults()
 	if c.Optim.Name == "" {
 		c.Optim.Name = "adam"
@@ -140,8 +144,10 @@ func (c *Config) Validate() error {
 	bad := func(f string, a ...any) { errs = append(errs, fmt.Errorf(f, a...)) }
 	switch c.Mode {
 	case "full":
-	case "gas", "neighbor":
-		bad("mode: %q is not implemented yet (only full)", c.Mode)
+	case "gas":
+		c.GAS.validate(bad, c.Model.Name)
+	case "neighbor":
+		bad("mode: %q is not implemented yet (only full, gas)", c.Mode)
 	default:
 		bad("mode: %q is not one of full, gas, neighbor", c.Mode)
 	}

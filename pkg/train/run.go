@@ -63,6 +63,9 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Mode == "gas" {
+		return runGAS(ctx, cfg, b, o, log) // gas_run.go
+	}
 	dir := filepath.Join(cfg.Output.Dir, cfg.Name)
 	if err := os.MkdirAll(filepath.Join(dir, "checkpoints"), 0o755); err != nil {
 		return nil, fmt.Errorf("train: %w", err)

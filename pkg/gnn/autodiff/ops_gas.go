@@ -38,3 +38,13 @@ func (t *Tape) ConcatRows(xs ...*Var) *Var {
 		}
 	}, xs...)
 }
+
+// ForgetSparseInputs drops the dense buffers the tape keeps for the
+// dropout of sparse inputs (one per feature matrix, reused across steps
+// when the same matrix comes back). A mini-batch trainer whose features
+// are a fresh matrix every step calls it after Reset, or the buffers of
+// past batches accumulate.
+func (t *Tape) ForgetSparseInputs() {
+	clear(t.sparseDense)
+	clear(t.sparseUsed)
+}

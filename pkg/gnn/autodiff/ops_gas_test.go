@@ -50,3 +50,27 @@ func TestConcatRows(t *testing.T) {
 		})
 	}
 }
+
+// TestForgetSparseInputs: dropout of fresh sparse inputs keeps one dense
+// buffer each until ForgetSparseInputs, after which results are unchanged.
+func TestForgetSparseInputs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	x := gnntest.RandDense(r, 6, 8)
+	for i := range x.Data {
+		if i%3 != 0 {
+			x.Data[i] = 0
+		}
+	}
+	tp := ad.New(backends()[0], ad.WithSeed(3))
+	tp.SetTraining(true)
+	first := tp.Dropout(tp.ConstSparse(x, ad.FeatureCSR(x)), 0.5).Value.Clone()
+	tp.Reset()
+	tp.ForgetSparseInputs()
+	tp.Seed(3)
+	again := tp.Dropout(tp.ConstSparse(x, ad.FeatureCSR(x)), 0.5).Value
+	for i := range first.Data {
+		if first.Data[i] != again.Data[i] {
+			t.Fatalf("element %d: %g after forgetting, %g before", i, again.Data[i], first.Data[i])
+		}
+	}
+}

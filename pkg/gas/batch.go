@@ -1,0 +1,141 @@
+package gas
+
+import (
+	"context"
+	"fmt"
+
+	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
+	"github.com/gnnscale/gnnscale/pkg/history"
+	"github.com/gnnscale/gnnscale/pkg/sampling"
+	"github.com/gnnscale/gnnscale/pkg/tensor"
+)
+
+// SparseBelow is the feature density under which a batch's features get
+// a sparse form too (bag-of-words features multiply faster through SpMM).
+const SparseBelow = 0.1
+
+// Assemble turns a sampling.GASBatch into a Batch: the adjacency (which
+// keeps referring to gb's arrays), the in-batch ranges and, when x is not
+// nil, the features of every node of the batch read from src into x
+// (grown as needed; pass the same pointer every step to reuse it).
+func Assemble(ctx context.Context, src Source, t *ad.Tape, gb *sampling.GASBatch, x **tensor.Dense) (*Batch, error) {
+	adj, err := ad.NewSparse(gb.Adj)
+	if err != nil {
+		return nil, fmt.Errorf("gas: batch %v: %w", gb.Parts, err)
+	}
+	b := &Batch{Adj: adj, NID: gb.NID, BatchSize: gb.BatchSize, Ranges: make([]history.Range, len(gb.Offset))}
+	for i := range gb.Offset {
+		b.Ranges[i] = history.Range{Offset: gb.Offset[i], Count: gb.Count[i]}
+	}
+	if x == nil {
+		return b, nil
+	}
+	rows, cols := len(gb.NID), src.NumFeatures()
+	*x = reuse(*x, rows, cols)
+	if err := src.Features(ctx, b.Ranges, b.Halo(), *x); err != nil {
+		return nil, err
+	}
+	b.X = Input(t, *x)
+	return b, nil
+}
+
+// Input wraps features as a tape constant, with a sparse form when they
+// are mostly zeros.
+func Input(t *ad.Tape, x *tensor.Dense) *ad.Var {
+	nz := 0
+	for i := 0; i < x.Rows; i++ {
+		for _, v := range x.Row(i) {
+			if v != 0 {
+				nz++
+			}
+		}
+	}
+	if float64(nz) < SparseBelow*float64(max(x.Rows*x.Cols, 1)) {
+		return t.ConstSparse(x, ad.FeatureCSR(x))
+	}
+	return t.Const(x)
+}
+
+// reuse returns a rows x cols matrix backed by d's storage when it is
+// large enough.
+func reuse(d *tensor.Dense, rows, cols int) *tensor.Dense {
+	if d != nil && cap(d.Data) >= rows*cols {
+		return tensor.FromSlice(rows, cols, d.Data[:rows*cols])
+	}
+	return tensor.New(rows, cols)
+}
+
+// GroupSet is the [EvalSet] of fixed contiguous partition groups (PyGAS's
+// EvalSubgraphLoader): batch j holds partitions [j*per, (j+1)*per).
+// With Cache the batches' structure (not their features, unless
+// CacheFeatures) is built once and kept; otherwise every Get builds the
+// batch again from the graph source, so memory stays at one batch.
+type GroupSet struct {
+	src     Source
+	batcher *sampling.GASBatcher
+	groups  [][]int
+	tape    *ad.Tape
+	cache   []*sampling.GASBatch
+	feats   []*tensor.Dense
+	opts    GroupSetOptions
+}
+
+// GroupSetOptions configure a GroupSet.
+type GroupSetOptions struct {
+	PartsPerBatch int
+	GAS           sampling.GASOptions
+	// Cache keeps every batch's structure after it is first built;
+	// CacheFeatures keeps its features too.
+	Cache, CacheFeatures bool
+}
+
+// NewGroupSet returns the evaluation batches over the partition book ptr.
+// The tape t wraps the features of the batches it returns.
+func NewGroupSet(src Source, g sampling.NeighborSource, ptr []int64, t *ad.Tape, o GroupSetOptions) (*GroupSet, error) {
+	if o.PartsPerBatch < 1 {
+		return nil, fmt.Errorf("gas: eval batches: %d partitions per batch", o.PartsPerBatch)
+	}
+	b, err := sampling.NewGASBatcher(g, ptr, o.GAS)
+	if err != nil {
+		return nil, fmt.Errorf("gas: eval batches: %w", err)
+	}
+	groups := sampling.GASGroups(len(ptr)-1, o.PartsPerBatch, false, 0, 0)
+	s := &GroupSet{src: src, batcher: b, groups: groups, tape: t, opts: o}
+	s.cache = make([]*sampling.GASBatch, len(groups))
+	s.feats = make([]*tensor.Dense, len(groups))
+	return s, nil
+}
+
+func (s *GroupSet) Len() int { return len(s.groups) }
+
+func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
+	if j < 0 || j >= len(s.groups) {
+		return nil, fmt.Errorf("gas: eval batch %d of %d", j, len(s.groups))
+	}
+	gb := s.cache[j]
+	if gb == nil {
+		gb = new(sampling.GASBatch)
+		if err := s.batcher.Build(ctx, s.groups[j], gb); err != nil {
+			return nil, err
+		}
+		if s.opts.Cache {
+			s.cache[j] = gb
+		}
+	}
+	if !withX {
+		return Assemble(ctx, s.src, s.tape, gb, nil)
+	}
+	if x := s.feats[j]; x != nil {
+		b, err := Assemble(ctx, s.src, s.tape, gb, nil)
+		if err == nil {
+			b.X = Input(s.tape, x)
+		}
+		return b, err
+	}
+	var x *tensor.Dense
+	b, err := Assemble(ctx, s.src, s.tape, gb, &x)
+	if err == nil && s.opts.CacheFeatures {
+		s.feats[j] = x
+	}
+	return b, err
+}

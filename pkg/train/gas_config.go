@@ -1,0 +1,121 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/gnnscale/gnnscale/pkg/gas"
+)
+
+// GASConfig is the "gas:" section of a trainer config: GNNAutoScale
+// training (mode gas, the default). See docs/gas.md.
+type GASConfig struct {
+	// NumParts is the number of partitions (PyGAS num_parts). Default:
+	// about 2000 nodes per part, at least 2.
+	NumParts int `yaml:"num_parts"`
+	// PartsPerBatch is the number of partitions per training batch
+	// (PyGAS batch_size). Default max(1, NumParts/4).
+	PartsPerBatch int `yaml:"parts_per_batch"`
+	// EvalPartsPerBatch groups partitions for exact inference (fixed,
+	// contiguous). Default PartsPerBatch.
+	EvalPartsPerBatch int `yaml:"eval_parts_per_batch"`
+	// Partitioner is "metis" (pkg/partition's multilevel k-way, default)
+	// or "range" (contiguous id ranges of the given order: no
+	// partitioning work, for graphs whose ids carry no structure anyway).
+	Partitioner string `yaml:"partitioner"`
+	// Residual and Linear are PyGAS's model options.
+	Residual bool `yaml:"residual"`
+	Linear   bool `yaml:"linear"`
+	// PoolSize is the number of pinned buffers (default 2); BufferSize
+	// their rows (0 = sized automatically to the largest request);
+	// IOWorkers the goroutines reading histories (default 1).
+	PoolSize   int `yaml:"pool_size"`
+	BufferSize int `yaml:"buffer_size"`
+	IOWorkers  int `yaml:"io_workers"`
+	// Sync performs every pull and push synchronously (for comparison;
+	// results are bit-identical to the asynchronous pool).
+	Sync bool `yaml:"sync"`
+	// Histories is "memory" (default) or "file": one file-backed table per
+	// history under HistoryDir (default: a temporary folder), removed at
+	// the end.
+	Histories  string `yaml:"histories"`
+	HistoryDir string `yaml:"history_dir"`
+	// Store trains from a GAS data folder written by PrepareStore (features,
+	// labels, split and topology in Pebble, plus the partition book)
+	// instead of loading the data set into memory.
+	Store string `yaml:"store"`
+	// LoaderWorkers builds training batches ahead of the trainer (default 1).
+	LoaderWorkers int `yaml:"loader_workers"`
+	// CacheEval keeps the evaluation batches' structure in memory between
+	// layers and epochs. Default: on for in-memory data, off for a store.
+	CacheEval *bool `yaml:"cache_eval"`
+	// NoFill skips the exact inference that fills the histories before the
+	// first epoch (PyGAS's "test(...)  # Fill history").
+	NoFill bool `yaml:"no_fill"`
+}
+
+// EnsureDefaults fills what does not depend on the data.
+func (g *GASConfig) EnsureDefaults() {
+	if g.Partitioner == "" {
+		g.Partitioner = "metis"
+	}
+	if g.PoolSize == 0 {
+		g.PoolSize = 2
+	}
+	if g.IOWorkers == 0 {
+		g.IOWorkers = 1
+	}
+	if g.Histories == "" {
+		g.Histories = "memory"
+	}
+	if g.LoaderWorkers == 0 {
+		g.LoaderWorkers = 1
+	}
+}
+
+// sizes fills the data-dependent defaults for n nodes.
+func (g *GASConfig) sizes(n int) {
+	if g.NumParts == 0 {
+		g.NumParts = max(2, n/2000)
+	}
+	g.NumParts = min(g.NumParts, max(n, 1))
+	if g.PartsPerBatch == 0 {
+		g.PartsPerBatch = max(1, g.NumParts/4)
+	}
+	if g.EvalPartsPerBatch == 0 {
+		g.EvalPartsPerBatch = g.PartsPerBatch
+	}
+}
+
+// validate reports the gas section's problems (only in mode gas).
+func (g *GASConfig) validate(bad func(string, ...any), model string) {
+	if g.NumParts < 0 || g.PartsPerBatch < 0 || g.EvalPartsPerBatch < 0 {
+		bad("gas.num_parts/parts_per_batch/eval_parts_per_batch: %d/%d/%d, want >= 0 (0 = default)", g.NumParts, g.PartsPerBatch, g.EvalPartsPerBatch)
+	}
+	if g.NumParts > 0 && g.PartsPerBatch > g.NumParts {
+		bad("gas.parts_per_batch: %d exceeds gas.num_parts %d", g.PartsPerBatch, g.NumParts)
+	}
+	switch g.Partitioner {
+	case "metis", "range":
+	default:
+		bad("gas.partitioner: %q is not one of metis, range", g.Partitioner)
+	}
+	switch g.Histories {
+	case "memory", "file":
+	default:
+		bad("gas.histories: %q is not one of memory, file", g.Histories)
+	}
+	if g.PoolSize < 1 || g.IOWorkers < 1 || g.BufferSize < 0 || g.LoaderWorkers < 1 {
+		bad("gas.pool_size/io_workers/buffer_size/loader_workers: %d/%d/%d/%d, want >= 1, >= 1, >= 0, >= 1", g.PoolSize, g.IOWorkers, g.BufferSize, g.LoaderWorkers)
+	}
+	known := false
+	for _, n := range gas.Names {
+		known = known || n == model
+	}
+	if !known {
+		bad("model.name: %q has no GAS form (mode gas supports %v; use mode: full)", model, gas.Names)
+	}
+}
+
+func (g *GASConfig) String() string {
+	return fmt.Sprintf("parts %d, %d per batch, pool %dx%d, sync %v, histories %s", g.NumParts, g.PartsPerBatch, g.PoolSize, g.BufferSize, g.Sync, g.Histories)
+}
