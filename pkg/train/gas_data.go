@@ -211,7 +211,10 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	if err != nil {
 		return nil, fmt.Errorf("train: gas.store: %w", err)
 	}
-	fail := func(err error) (*GASData, error) { st.Close(); return nil, fmt.Errorf("train: gas.store %s: %w", dir, err) }
+	fail := func(err error) (*GASData, error) {
+		st.Close()
+		return nil, fmt.Errorf("train: gas.store %s: %w", dir, err)
+	}
 	src, err := gas.NewStoreSource(ctx, st, book)
 	if err != nil {
 		return fail(err)

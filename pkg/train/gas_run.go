@@ -128,4 +128,3 @@ func runGAS(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions, l
 	}
 	return &sum.Summary, nil
 }
-
