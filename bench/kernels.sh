@@ -4,9 +4,11 @@
 # docs/benchmarks/kernels.md. The two sides alternate group by group (gemm,
 # spmm, indexed, elementwise) within each round, so a burst of load from
 # other work on the machine hits both sides of a comparison alike.
-#   KERNELS_ROUNDS     rounds                                   default 2
-#   KERNELS_THREADS    Go workers = OpenBLAS = torch threads    default 2
-#   KERNELS_BENCHTIME  go test -benchtime / torch --min-time (s) default 1
+#   KERNELS_ROUNDS     rounds of the spmm group; the cheaper groups (gemm,
+#                      indexed, elementwise) get twice as many     default 2
+#   KERNELS_THREADS    Go workers = OpenBLAS = torch threads      default 2
+#   KERNELS_BENCHTIME  go test -benchtime / torch --min-time (s)  default 1
+#                      (half of it for the cheaper groups)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${KERNELS_ROUNDS:-2}
@@ -27,9 +29,10 @@ declare -A gore=(
 cat > "$out/commands.txt" <<CMDS
 go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out $out/rmat.i32
 go test -c -o $out/cpu.test ./pkg/kernels/cpu
-# $rounds rounds; in each, for group in ${groups[*]}:
-GOMAXPROCS=$threads $out/cpu.test -test.run '^\$' -test.bench "\$gore" -test.benchtime ${bt}s -test.benchmem -test.v
-$py bench/kernels/torch_kernels.py --graph $out/rmat.i32 --nodes 200000 --threads $threads --min-time $bt --only \$group
+# $((2 * rounds)) rounds; in each, for group in ${groups[*]} (spmm only in the first $rounds),
+# with bt = $bt for spmm and $(echo "$bt / 2" | bc -l | sed 's/^\./0./;s/0*$//') for the others:
+GOMAXPROCS=$threads $out/cpu.test -test.run '^\$' -test.bench "\$gore" -test.benchtime \${bt}s -test.benchmem -test.v
+$py bench/kernels/torch_kernels.py --graph $out/rmat.i32 --nodes 200000 --threads $threads --min-time \$bt --only \$group
 # with gore: gemm '${gore[gemm]}', spmm '${gore[spmm]}',
 #   indexed '${gore[indexed]}', elementwise '${gore[elementwise]}'
 CMDS
@@ -41,15 +44,21 @@ go test -c -o "$out/cpu.test" ./pkg/kernels/cpu
   echo "Go $(go env GOVERSION), GOMAXPROCS=$threads, OpenBLAS threads=$threads, torch.set_num_threads($threads)."
   echo "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$out/machine.txt"
-for r in $(seq "$rounds"); do
+half=$(awk "BEGIN{print $bt/2}")
+for r in $(seq $((2 * rounds))); do
   for g in "${groups[@]}"; do
-    echo "== kernels round $r/$rounds: $g: go, torch" >&2
+    gbt=$half
+    if [ "$g" = spmm ]; then
+      [ "$r" -le "$rounds" ] || continue
+      gbt=$bt
+    fi
+    echo "== kernels round $r: $g: go, torch" >&2
     GOMAXPROCS=$threads "$out/cpu.test" -test.run '^$' -test.bench "${gore[$g]}" \
-      -test.benchtime "${bt}s" -test.benchmem -test.v > "$out/go.$r.$g.txt"
+      -test.benchtime "${gbt}s" -test.benchmem -test.v > "$out/go.$r.$g.txt"
     $py -W ignore bench/kernels/torch_kernels.py --graph "$out/rmat.i32" --nodes 200000 \
-      --threads "$threads" --min-time "$bt" --only "$g" > "$out/torch.$r.$g.jsonl"
+      --threads "$threads" --min-time "$gbt" --only "$g" > "$out/torch.$r.$g.jsonl"
   done
 done
 echo "Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the 2 cores; compare ratios, not absolute times)." >> "$out/machine.txt"
-$py bench/kernels/report.py --dir "$out" --rounds "$rounds" --commands "$out/commands.txt" --machine "$out/machine.txt" > docs/benchmarks/kernels.md
+$py bench/kernels/report.py --dir "$out" --rounds $((2 * rounds)) --commands "$out/commands.txt" --machine "$out/machine.txt" > docs/benchmarks/kernels.md
 echo "wrote docs/benchmarks/kernels.md" >&2

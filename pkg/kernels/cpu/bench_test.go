@@ -69,12 +69,18 @@ func randDense(rng *rand.Rand, rows, cols int) *tensor.Dense {
 func BenchmarkGemm(b *testing.B) {
 	const m, k, n = 4096, 512, 256
 	rng := rand.New(rand.NewPCG(1, 1))
-	bk := cpu.New()
 	for _, tc := range []struct {
-		name   string
-		tA, tB bool
-	}{{"NN", false, false}, {"NT", false, true}, {"TN", true, false}, {"TT", true, true}} {
+		name    string
+		tA, tB  bool
+		threads int // OpenBLAS threads; 0 = default (every core)
+	}{
+		{"NN", false, false, 0}, {"NT", false, true, 0}, {"TN", true, false, 0}, {"TT", true, true, 0},
+		{"NN-blas1", false, false, 1}, {"NT-blas1", false, true, 1},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
+			// New sets OpenBLAS's process-wide thread count, so each case
+			// builds its own backend.
+			bk := cpu.New(cpu.WithBLASThreads(tc.threads))
 			a := randDense(rng, m, k)
 			if tc.tA {
 				a = randDense(rng, k, m)

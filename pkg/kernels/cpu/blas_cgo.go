@@ -20,6 +20,10 @@ import (
 // blasName names the BLAS this build uses.
 const blasName = "openblas"
 
+// blasSplits says Gemm may split rows across workers when the BLAS runs on
+// one thread.
+const blasSplits = true
+
 // openBLAS is gonum's pure-Go Float32 with the Level 3 product replaced
 // by OpenBLAS's cblas_sgemm. Only Sgemm is on a hot path; the embedded
 // implementation supplies the rest of blas.Float32.

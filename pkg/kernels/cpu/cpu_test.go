@@ -12,8 +12,9 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // TestConformance runs the whole suite with the default settings, with one
-// worker, and with a grain of 1 and three workers so that even tiny inputs
-// are split (every split boundary gets exercised).
+// worker, and with a grain of 1, three workers and a single-threaded BLAS
+// so that even tiny inputs are split (every split boundary gets exercised,
+// Gemm's row split included).
 func TestConformance(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -21,7 +22,7 @@ func TestConformance(t *testing.T) {
 	}{
 		{"default", nil},
 		{"serial", []cpu.Option{cpu.WithWorkers(1)}},
-		{"split", []cpu.Option{cpu.WithWorkers(3), cpu.WithGrain(1)}},
+		{"split", []cpu.Option{cpu.WithWorkers(3), cpu.WithGrain(1), cpu.WithBLASThreads(1)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kernelstest.TestBackend(t, cpu.New(tc.opts...))
