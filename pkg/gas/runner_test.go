@@ -23,7 +23,9 @@ type spy struct {
 	in, out map[int]*tensor.Dense
 }
 
-func newSpy(m Model) *spy { return &spy{Model: m, in: map[int]*tensor.Dense{}, out: map[int]*tensor.Dense{}} }
+func newSpy(m Model) *spy {
+	return &spy{Model: m, in: map[int]*tensor.Dense{}, out: map[int]*tensor.Dense{}}
+}
 
 func (s *spy) Layer(t *ad.Tape, i int, adj *ad.Sparse, x *ad.Var, st *State) *ad.Var {
 	s.in[i] = x.Value.Clone()
