@@ -13,7 +13,7 @@ import (
 func TestRunSmallSBM(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "c.yaml")
-	os.WriteFile(cfg, []byte("dataset: {name: small, generator: sbm, sbm: {nodes: 400, classes: 3, features: 8}}\nmodel: {name: gcn, hidden: 8}\ntrain: {epochs: 5}\n"), 0o644)
+	os.WriteFile(cfg, []byte("mode: full\ndataset: {name: small, generator: sbm, sbm: {nodes: 400, classes: 3, features: 8}}\nmodel: {name: gcn, hidden: 8}\ntrain: {epochs: 5}\n"), 0o644)
 	summary := filepath.Join(dir, "s.json")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"--config", cfg, "--seeds", "2", "--summary", summary,
@@ -53,7 +53,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--set", "bogus"}, "want key.path=value"},
 		{[]string{"--seeds", "0", "--set", "output.dir=" + dir}, "seeds"},
 		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"--set", "mode=gas", "--set", "output.dir=" + dir}, "not implemented"},
+		{[]string{"--set", "mode=neighbor", "--set", "output.dir=" + dir}, "not implemented"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer

@@ -45,6 +45,7 @@ func smallConfig(t *testing.T, model string) *Config {
 		layers = "4"
 	}
 	c, err := Parse([]byte(`
+mode: full
 dataset: {name: tiny, generator: sbm, sbm: {nodes: 600, classes: 4, features: 16, avg_degree: 8, homophily: 0.8, signal: 0.5, train_frac: 0.2, valid_frac: 0.2}}
 model: {name: `+model+`, hidden: 16, dropout: 0.3, layers: `+layers+`}
 optim: {lr: 0.01, weight_decay: 5e-4}

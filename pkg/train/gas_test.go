@@ -1,0 +1,174 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
+)
+
+func gasConfig(t *testing.T, model string, sets ...string) *Config {
+	t.Helper()
+	layers := "2"
+	if model == "gcn2" {
+		layers = "4"
+	}
+	c, err := Parse([]byte(`
+dataset: {name: tiny, generator: sbm, sbm: {nodes: 600, classes: 4, features: 16, avg_degree: 8, homophily: 0.8, signal: 0.5, train_frac: 0.2, valid_frac: 0.2}}
+model: {name: `+model+`, hidden: 16, dropout: 0.3, layers: `+layers+`, k: 4}
+optim: {lr: 0.01, weight_decay: 5e-4}
+train: {epochs: 30}
+gas: {num_parts: 8, parts_per_batch: 2}
+`), append([]string{"output.dir=" + t.TempDir()}, sets...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestGASRun: mode gas is the default, every GAS model learns on a small
+// SBM graph, and the run writes its outputs with the GAS measurements.
+func TestGASRun(t *testing.T) {
+	for _, model := range []string{"gcn", "sage", "gat", "appnp", "gcn2"} {
+		t.Run(model, func(t *testing.T) {
+			cfg := gasConfig(t, model)
+			if cfg.Mode != "gas" {
+				t.Fatalf("default mode %q, want gas", cfg.Mode)
+			}
+			sumPath := filepath.Join(t.TempDir(), "s.json")
+			s, err := Run(context.Background(), cfg, cpu.New(), RunOptions{Seeds: 1, SummaryPath: sumPath})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Mode != "gas" || len(s.Runs) != 1 {
+				t.Fatalf("summary %+v", s)
+			}
+			if s.TestAccMean < 50 { // 4 classes: chance is 25
+				t.Errorf("test accuracy %.1f%%: the model did not learn", s.TestAccMean)
+			}
+			var js map[string]any
+			data, err := os.ReadFile(sumPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(data, &js); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"io_seconds_median", "train_peak_rss_bytes", "nodes", "gas", "test_acc_mean"} {
+				if _, ok := js[k]; !ok {
+					t.Errorf("summary has no %s", k)
+				}
+			}
+			for _, f := range []string{"config.yaml", "metrics.jsonl", "summary.json"} {
+				if _, err := os.Stat(filepath.Join(s.OutputDir, f)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
+
+func losses(t *testing.T, cfg *Config, d *GASData) []GASEpoch {
+	t.Helper()
+	var eps []GASEpoch
+	if _, _, err := GAS(context.Background(), cfg, d, 3, cpu.New(cpu.WithWorkers(2)), func(e GASEpoch) { eps = append(eps, e) }); err != nil {
+		t.Fatal(err)
+	}
+	return eps
+}
+
+func sameEpochs(t *testing.T, what string, got, want []GASEpoch) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d epochs, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i].Epoch, want[i].Epoch
+		if math.Float64bits(g.Loss) != math.Float64bits(w.Loss) || g.ValAcc != w.ValAcc || g.TestAcc != w.TestAcc || g.TrainAcc != w.TrainAcc {
+			t.Fatalf("%s: epoch %d: loss %v acc %v/%v/%v, want loss %v acc %v/%v/%v", what, g.Epoch,
+				g.Loss, g.TrainAcc, g.ValAcc, g.TestAcc, w.Loss, w.TrainAcc, w.ValAcc, w.TestAcc)
+		}
+	}
+}
+
+// TestGASModesAgree: synchronous and asynchronous history I/O, memory and
+// file histories, and data read through a Pebble GAS store instead of
+// memory all give bit-identical training runs.
+func TestGASModesAgree(t *testing.T) {
+	ctx := context.Background()
+	cfg := gasConfig(t, "gcn", "gas.partitioner=range", "train.epochs=8", "model.layers=3")
+	d, err := LoadGAS(ctx, cfg, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := losses(t, cfg, d)
+
+	sync := *cfg
+	sync.GAS.Sync = true
+	sameEpochs(t, "sync", losses(t, &sync, d), want)
+
+	file := *cfg
+	file.GAS.Histories, file.GAS.HistoryDir = "file", t.TempDir()
+	file.GAS.PoolSize, file.GAS.IOWorkers = 1, 3
+	sameEpochs(t, "file histories", losses(t, &file, d), want)
+
+	st := *cfg
+	st.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+	if _, err := PrepareGASStore(ctx, &st, discard()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PrepareGASStore(ctx, &st, discard()); err == nil {
+		t.Fatal("prepare over an existing folder succeeded")
+	}
+	sd, err := LoadGAS(ctx, &st, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sd.Close()
+	if sd.InMemory {
+		t.Fatal("store data reports itself in memory")
+	}
+	sameEpochs(t, "store", losses(t, &st, sd), want)
+}
+
+func TestGASConfigErrors(t *testing.T) {
+	for _, tt := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"model.name=gin"}, "no GAS form"},
+		{[]string{"gas.partitioner=random"}, "gas.partitioner"},
+		{[]string{"gas.histories=cloud"}, "gas.histories"},
+		{[]string{"gas.pool_size=-1"}, "gas.pool_size"},
+		{[]string{"gas.num_parts=4", "gas.parts_per_batch=5"}, "exceeds"},
+	} {
+		t.Run(strings.Join(tt.sets, ","), func(t *testing.T) {
+			c, err := Parse([]byte("dataset: {name: x, generator: sbm}\nmodel: {name: gcn}\n"), tt.sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Validate()
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate = %v, want an error naming %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("missing store", func(t *testing.T) {
+		cfg := gasConfig(t, "gcn", "gas.store="+filepath.Join(t.TempDir(), "none"))
+		if _, err := LoadGAS(context.Background(), cfg, discard()); err == nil || !strings.Contains(err.Error(), "book.json") {
+			t.Fatalf("LoadGAS = %v, want an error naming book.json", err)
+		}
+	})
+}
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
