@@ -47,8 +47,9 @@ func gasOptions(model string) sampling.GASOptions {
 }
 
 // newTables creates the histories of m for n nodes.
-func newTables(c *GASConfig, m gas.Model, n int) (tables []history.Table, cleanup func(), err error) {
-	cleanup = func() {
+func newTables(c *GASConfig, m gas.Model, n int) ([]history.Table, func(), error) {
+	var tables []history.Table
+	closeAll := func() {
 		for _, t := range tables {
 			t.Close()
 		}
@@ -58,13 +59,13 @@ func newTables(c *GASConfig, m gas.Model, n int) (tables []history.Table, cleanu
 		for i := 0; i < L; i++ {
 			tables = append(tables, history.NewMemTable(n, m.HistoryDim()))
 		}
-		return tables, cleanup, nil
+		return tables, closeAll, nil
 	}
 	dir, err := os.MkdirTemp(c.HistoryDir, "gas-histories-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: histories: %w", err)
 	}
-	rm := func() { cleanup(); os.RemoveAll(dir) }
+	rm := func() { closeAll(); os.RemoveAll(dir) }
 	for i := 0; i < L; i++ {
 		t, err := history.CreateFileTable(filepath.Join(dir, fmt.Sprintf("layer%d.hist", i)), n, m.HistoryDim())
 		if err != nil {
