@@ -124,12 +124,12 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 	params := m.Params()
 	best := snapshot(params)
 	res := &GASResult{SeedResult: SeedResult{Seed: seed, ValAcc: -1}}
-	if !g.NoFill {
+	if !g.NoFill && !g.SkipEval {
 		if _, err := gasEvaluate(ctx, runner, tp, eval, src); err != nil {
 			return nil, nil, err
 		}
 	}
-	st := &gasStep{runner: runner, tp: tp, src: src, opt: opt, params: params, clip: cfg.Optim.GradClip}
+	st := &gasStep{runner: runner, tp: tp, src: src, opt: opt, params: params, clip: cfg.Optim.GradClip, maxSteps: g.MaxSteps}
 	for epoch := 1; epoch <= cfg.Train.Epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -148,7 +148,7 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return nil, nil, fmt.Errorf("train: seed %d epoch %d: loss is %v (diverged; lower optim.lr?)", seed, epoch, loss)
 		}
-		if epoch%cfg.Train.EvalEvery == 0 || epoch == cfg.Train.Epochs {
+		if !g.SkipEval && (epoch%cfg.Train.EvalEvery == 0 || epoch == cfg.Train.Epochs) {
 			es := time.Now()
 			acc, err := gasEvaluate(ctx, runner, tp, eval, src)
 			if err != nil {
@@ -183,10 +183,12 @@ type gasStep struct {
 	opt    optim.Optimizer
 	params []ad.Named
 	clip   float64
-	x      *tensor.Dense
-	labels []int32
-	split  []int8
-	rows   []int32
+	// maxSteps ends an epoch after that many steps (0: never).
+	maxSteps int
+	x        *tensor.Dense
+	labels   []int32
+	split    []int8
+	rows     []int32
 }
 
 // epoch runs one training epoch and returns the mean training loss (over
@@ -206,6 +208,9 @@ func (s *gasStep) epoch(ctx context.Context, loader *sampling.Loader[sampling.GA
 			total += loss * float64(n)
 			examples += n
 			steps++
+			if s.maxSteps > 0 && steps >= s.maxSteps {
+				break
+			}
 		}
 	}
 	if err := it.Err(); err != nil {

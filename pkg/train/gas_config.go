@@ -51,6 +51,13 @@ type GASConfig struct {
 	// NoFill skips the exact inference that fills the histories before the
 	// first epoch (PyGAS's "test(...)  # Fill history").
 	NoFill bool `yaml:"no_fill"`
+	// MaxSteps stops each epoch after that many optimizer steps (0 = all
+	// batches; PyGAS's large benchmark has the same knob). Benchmarks use
+	// it to measure steps, not epochs, on large graphs.
+	MaxSteps int `yaml:"max_steps"`
+	// SkipEval never runs inference (accuracies are then not reported):
+	// for memory and speed benchmarks of the training step.
+	SkipEval bool `yaml:"skip_eval"`
 }
 
 // EnsureDefaults fills what does not depend on the data.
@@ -103,6 +110,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	case "memory", "file":
 	default:
 		bad("gas.histories: %q is not one of memory, file", g.Histories)
+	}
+	if g.MaxSteps < 0 {
+		bad("gas.max_steps: %d, want >= 0 (0 = every batch)", g.MaxSteps)
 	}
 	if g.PoolSize < 1 || g.IOWorkers < 1 || g.BufferSize < 0 || g.LoaderWorkers < 1 {
 		bad("gas.pool_size/io_workers/buffer_size/loader_workers: %d/%d/%d/%d, want >= 1, >= 1, >= 0, >= 1", g.PoolSize, g.IOWorkers, g.BufferSize, g.LoaderWorkers)
