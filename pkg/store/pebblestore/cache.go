@@ -45,6 +45,7 @@ type cacheShard struct {
 type cacheSlot struct {
 	key  uint64
 	val  []byte
+	mask uint64 // caller-defined summary of val (present rows of a chunk)
 	ref  bool
 	live bool
 }
@@ -66,11 +67,67 @@ func newRowCache(capacity int64) *rowCache {
 	return c
 }
 
-func (c *rowCache) shard(key uint64) *cacheShard {
+func (c *rowCache) shard(key uint64) *cacheShard { return &c.shards[c.shardIndex(key)] }
+
+func (c *rowCache) shardIndex(key uint64) int {
 	if len(c.shards) == 1 {
-		return &c.shards[0]
+		return 0
 	}
-	return &c.shards[(key*0x9e3779b97f4a7c15)>>c.shift]
+	return int((key * 0x9e3779b97f4a7c15) >> c.shift)
+}
+
+// cacheHit is the answer of lookup for one key.
+type cacheHit struct {
+	val   []byte
+	mask  uint64
+	epoch uint64 // on a miss: pass to insert
+	ok    bool
+	shard uint8
+}
+
+// lookup answers a batch of keys, locking each shard once: keys are
+// grouped by shard first (a counting sort), so the map lookups of one
+// shard run back to back without atomic operations between them and the
+// CPU overlaps their cache misses. order is scratch of len(keys).
+func (c *rowCache) lookup(keys []uint64, out []cacheHit, order []int32) {
+	var start [65]int32
+	for i, k := range keys {
+		s := c.shardIndex(k)
+		out[i].shard = uint8(s)
+		start[s+1]++
+	}
+	for s := 1; s <= len(c.shards); s++ {
+		start[s] += start[s-1]
+	}
+	next := start
+	for i := range keys {
+		s := out[i].shard
+		order[next[s]] = int32(i)
+		next[s]++
+	}
+	for si := range c.shards {
+		lo, hi := start[si], start[si+1]
+		if lo == hi {
+			continue
+		}
+		s := &c.shards[si]
+		s.mu.Lock()
+		for _, i := range order[lo:hi] {
+			h := &out[i]
+			if j, hit := s.index[keys[i]]; hit {
+				sl := &s.slots[j]
+				if !sl.ref {
+					sl.ref = true
+				}
+				h.val, h.mask, h.ok = sl.val, sl.mask, true
+				s.hits++
+			} else {
+				h.val, h.ok, h.epoch = nil, false, s.epoch
+				s.misses++
+			}
+		}
+		s.mu.Unlock()
+	}
 }
 
 // get returns the cached value of key. On a miss it returns the shard's
@@ -92,13 +149,13 @@ func (c *rowCache) get(key uint64) (val []byte, ok bool, epoch uint64) {
 	return nil, false, epoch
 }
 
-// insert caches val for key if no write touched the shard since the miss
-// that returned epoch.
-func (c *rowCache) insert(key uint64, val []byte, epoch uint64) {
+// insert caches val (and its mask) for key if no write touched the shard
+// since the miss that returned epoch.
+func (c *rowCache) insert(key uint64, val []byte, mask, epoch uint64) {
 	s := c.shard(key)
 	s.mu.Lock()
 	if s.epoch == epoch && s.pending[key] == 0 {
-		s.set(key, val)
+		s.set(key, val, mask)
 	}
 	s.mu.Unlock()
 }
@@ -116,8 +173,8 @@ func (c *rowCache) beginWrite(keys []uint64) {
 }
 
 // endWrite ends the writes of beginWrite; when committed, vals[i] (nil =
-// absent) becomes the cached value of keys[i].
-func (c *rowCache) endWrite(keys []uint64, vals [][]byte, committed bool) {
+// absent) with masks[i] becomes the cached value of keys[i].
+func (c *rowCache) endWrite(keys []uint64, vals [][]byte, masks []uint64, committed bool) {
 	for i, k := range keys {
 		s := c.shard(k)
 		s.mu.Lock()
@@ -125,7 +182,7 @@ func (c *rowCache) endWrite(keys []uint64, vals [][]byte, committed bool) {
 			delete(s.pending, k)
 		}
 		if committed {
-			s.set(k, vals[i])
+			s.set(k, vals[i], masks[i])
 		}
 		s.epoch++
 		s.mu.Unlock()
@@ -148,7 +205,7 @@ func (c *rowCache) stats() (hits, misses, used int64, entries int) {
 
 // set inserts or replaces key, evicting by CLOCK to stay within capacity.
 // Caller holds mu.
-func (s *cacheShard) set(key uint64, val []byte) {
+func (s *cacheShard) set(key uint64, val []byte, mask uint64) {
 	size := int64(len(val)) + slotOverhead
 	if size > s.cap {
 		s.remove(key)
@@ -157,7 +214,7 @@ func (s *cacheShard) set(key uint64, val []byte) {
 	if i, ok := s.index[key]; ok {
 		sl := &s.slots[i]
 		s.used += int64(len(val)) - int64(len(sl.val))
-		sl.val, sl.ref = val, true
+		sl.val, sl.mask, sl.ref = val, mask, true
 		s.evict(i)
 		return
 	}
@@ -171,7 +228,7 @@ func (s *cacheShard) set(key uint64, val []byte) {
 		s.slots = append(s.slots, cacheSlot{})
 		i = int32(len(s.slots) - 1)
 	}
-	s.slots[i] = cacheSlot{key: key, val: val, live: true}
+	s.slots[i] = cacheSlot{key: key, val: val, mask: mask, live: true}
 	s.index[key] = i
 }
 

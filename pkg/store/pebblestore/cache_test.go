@@ -15,7 +15,7 @@ func TestRowCacheCapacityAndClock(t *testing.T) {
 	val := make([]byte, 100)
 	for k := uint64(0); k < 64; k++ {
 		_, _, e := c.get(k)
-		c.insert(k, val, e)
+		c.insert(k, val, 0, e)
 	}
 	// Touch the first half so CLOCK evicts the second.
 	for k := uint64(0); k < 32; k++ {
@@ -25,7 +25,7 @@ func TestRowCacheCapacityAndClock(t *testing.T) {
 	}
 	for k := uint64(100); k < 132; k++ {
 		_, _, e := c.get(k)
-		c.insert(k, val, e)
+		c.insert(k, val, 0, e)
 	}
 	_, _, used, entries := c.stats()
 	if used > c.shards[0].cap || entries != 64 {
@@ -42,7 +42,7 @@ func TestRowCacheCapacityAndClock(t *testing.T) {
 	}
 	// A value larger than the shard is not cached.
 	_, _, e := c.get(999)
-	c.insert(999, make([]byte, 1<<20), e)
+	c.insert(999, make([]byte, 1<<20), 0, e)
 	if _, ok, _ := c.get(999); ok {
 		t.Fatal("oversized value cached")
 	}
@@ -54,25 +54,25 @@ func TestRowCacheWriterProtocol(t *testing.T) {
 	// A reader misses, a writer begins: the reader's stale insert is refused.
 	_, _, e := c.get(1)
 	c.beginWrite([]uint64{1})
-	c.insert(1, old, e)
+	c.insert(1, old, 0, e)
 	if _, ok, _ := c.get(1); ok {
 		t.Fatal("insert accepted while the key is pending")
 	}
-	c.endWrite([]uint64{1}, [][]byte{neu}, true)
+	c.endWrite([]uint64{1}, [][]byte{neu}, []uint64{0}, true)
 	if v, ok, _ := c.get(1); !ok || string(v) != "new" {
 		t.Fatalf("after commit the cache holds %q, %v", v, ok)
 	}
 	// A miss before a whole write, inserted after it: refused by the epoch.
 	_, _, e = c.get(2)
 	c.beginWrite([]uint64{2})
-	c.endWrite([]uint64{2}, [][]byte{neu}, false) // failed commit: nothing cached
-	c.insert(2, old, e)
+	c.endWrite([]uint64{2}, [][]byte{neu}, []uint64{0}, false) // failed commit: nothing cached
+	c.insert(2, old, 0, e)
 	if _, ok, _ := c.get(2); ok {
 		t.Fatal("stale insert after a write accepted")
 	}
 	// Negative entries.
 	_, _, e = c.get(3)
-	c.insert(3, nil, e)
+	c.insert(3, nil, 0, e)
 	if v, ok, _ := c.get(3); !ok || v != nil {
 		t.Fatal("absent marker not cached")
 	}
@@ -91,7 +91,7 @@ func TestRowCacheManyShardsRandom(t *testing.T) {
 		case 0:
 			v := fmt.Sprint(i)
 			c.beginWrite([]uint64{k})
-			c.endWrite([]uint64{k}, [][]byte{[]byte(v)}, true)
+			c.endWrite([]uint64{k}, [][]byte{[]byte(v)}, []uint64{0}, true)
 			model[k] = v
 		default:
 			got, ok, e := c.get(k)
@@ -99,7 +99,7 @@ func TestRowCacheManyShardsRandom(t *testing.T) {
 				t.Fatalf("key %d: cache %q, model %q", k, got, model[k])
 			}
 			if !ok && model[k] != "" {
-				c.insert(k, []byte(model[k]), e)
+				c.insert(k, []byte(model[k]), 0, e)
 			}
 		}
 	}

@@ -194,7 +194,7 @@ func (e *edgeTable) readBlocks(ctx context.Context, misses []blockMiss, local ma
 		}
 		local[m.bi] = bk
 		if e.b.rc != nil {
-			e.b.rc.insert(e.cacheKey(m.bi), owned, m.epoch)
+			e.b.rc.insert(e.cacheKey(m.bi), owned, 0, m.epoch)
 		}
 	}
 	return nil

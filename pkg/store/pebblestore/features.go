@@ -108,36 +108,79 @@ type miss struct {
 	epoch uint64
 }
 
-var missPool = sync.Pool{New: func() any { s := make([]miss, 0, 1024); return &s }}
+// getScratch holds the per-call buffers of Get, pooled.
+type getScratch struct {
+	keys   []uint64
+	hits   []cacheHit
+	order  []int32
+	misses []miss
+}
 
-// Get implements store.FeatureTable: cache hits are copied at once, misses
-// are sorted by row and read from Pebble chunk by chunk.
+var scratchPool = sync.Pool{New: func() any { return new(getScratch) }}
+
+func (sc *getScratch) grow(n int) {
+	if cap(sc.keys) < n {
+		sc.keys, sc.hits, sc.order = make([]uint64, n), make([]cacheHit, n), make([]int32, n)
+	}
+	sc.keys, sc.hits, sc.order = sc.keys[:n], sc.hits[:n], sc.order[:n]
+}
+
+// mask summarises which rows of a chunk value are present, for chunks of
+// at most 64 rows (the cache keeps it beside the value, so a hit checks
+// presence without touching the value's bitmap).
+func (t *table) mask(val []byte) uint64 {
+	if val == nil || t.shift > 6 {
+		return 0
+	}
+	bm := val[t.chunkRows()*t.rowBytes:]
+	var m uint64
+	for i, b := range bm {
+		m |= uint64(b) << (8 * i)
+	}
+	return m
+}
+
+// Get implements store.FeatureTable: the row cache is asked for the whole
+// batch at once (one lock per shard), hits are copied, and misses are
+// sorted by row and read from Pebble chunk by chunk.
 func (t *table) Get(ctx context.Context, ids []int64, dst *tensor.Dense) error {
 	if t.dropped.Load() {
 		return store.ErrNotFound
 	}
 	rc := t.b.rc
-	mp := missPool.Get().(*[]miss)
-	misses := (*mp)[:0]
-	defer func() { *mp = misses[:0]; missPool.Put(mp) }()
-	last := int64(-1)
-	var val []byte
-	var hit bool
-	var epoch uint64
+	sc := scratchPool.Get().(*getScratch)
+	misses := sc.misses[:0]
+	defer func() {
+		clear(sc.hits) // do not keep cache values alive from the pool
+		sc.misses = misses[:0]
+		scratchPool.Put(sc)
+	}()
 	missing := absent{pos: -1}
-	for i, id := range ids {
-		if c := id >> t.shift; c != last {
-			last = c
-			if rc != nil {
-				val, hit, epoch = rc.get(t.cacheKey(c))
+	if rc == nil {
+		for i, id := range ids {
+			misses = append(misses, miss{id: id, pos: i})
+		}
+	} else {
+		sc.grow(len(ids))
+		for i, id := range ids {
+			sc.keys[i] = t.cacheKey(id >> t.shift)
+		}
+		rc.lookup(sc.keys, sc.hits, sc.order)
+		small := t.shift <= 6
+		cols, rmask := t.info.Cols, int64(1)<<t.shift-1
+		for i, id := range ids {
+			h := &sc.hits[i]
+			if !h.ok {
+				misses = append(misses, miss{id: id, pos: i, epoch: h.epoch})
+				continue
 			}
-		}
-		if !hit {
-			misses = append(misses, miss{id: id, pos: i, epoch: epoch})
-			continue
-		}
-		if !t.copyRow(dst, i, val, id) {
-			missing.note(i, id)
+			r := int(id & rmask)
+			if h.val == nil || (small && h.mask&(1<<r) == 0) || (!small && !t.present(h.val, r)) {
+				missing.note(i, id)
+				continue
+			}
+			off := r * t.rowBytes
+			bytesToFloats(dst.Data[i*dst.Stride:i*dst.Stride+cols], h.val[off:off+t.rowBytes])
 		}
 	}
 	if len(misses) == 0 {
@@ -232,7 +275,7 @@ func (t *table) readPart(ctx context.Context, misses []miss, dst *tensor.Dense, 
 			if val != nil {
 				val = append(make([]byte, 0, len(val)), val...)
 			}
-			rc.insert(t.cacheKey(c), val, misses[i].epoch)
+			rc.insert(t.cacheKey(c), val, t.mask(val), misses[i].epoch)
 		}
 		for _, m := range misses[i:j] {
 			if !t.copyRow(dst, m.pos, val, m.id) {

@@ -92,6 +92,7 @@ func (t *table) write(ctx context.Context, ws []rowWrite, src *tensor.Dense) err
 	defer batch.Close()
 	keys := make([]uint64, len(chunks))
 	vals := make([][]byte, len(chunks))
+	masks := make([]uint64, len(chunks))
 	var kb [13]byte
 	ni := 0
 	for k, cw := range chunks {
@@ -120,9 +121,9 @@ func (t *table) write(ctx context.Context, ws []rowWrite, src *tensor.Dense) err
 		} else {
 			batch.Set(key, val, nil)
 		}
-		keys[k], vals[k] = t.cacheKey(cw.c), val
+		keys[k], vals[k], masks[k] = t.cacheKey(cw.c), val, t.mask(val)
 	}
-	return t.b.commit(ctx, batch, keys, vals)
+	return t.b.commit(ctx, batch, keys, vals, masks)
 }
 
 func cmpWrite(a, b rowWrite) int {
@@ -165,7 +166,7 @@ func (t *table) readChunks(ctx context.Context, chunks []int64) ([][]byte, error
 // commit commits batch with fsync, keeping the row cache consistent for
 // keys (whose new values are vals, nil = absent). The context is checked
 // last, just before the commit: a cancelled write changes nothing.
-func (b *Backend) commit(ctx context.Context, batch *pebble.Batch, keys []uint64, vals [][]byte) error {
+func (b *Backend) commit(ctx context.Context, batch *pebble.Batch, keys []uint64, vals [][]byte, masks []uint64) error {
 	if b.rc != nil {
 		b.rc.beginWrite(keys)
 	}
@@ -174,7 +175,7 @@ func (b *Backend) commit(ctx context.Context, batch *pebble.Batch, keys []uint64
 		err = batch.Commit(pebble.Sync)
 	}
 	if b.rc != nil {
-		b.rc.endWrite(keys, vals, err == nil)
+		b.rc.endWrite(keys, vals, masks, err == nil)
 	}
 	return err
 }
