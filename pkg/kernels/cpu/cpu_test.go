@@ -25,6 +25,9 @@ func TestConformance(t *testing.T) {
 		{"split", []cpu.Option{cpu.WithWorkers(3), cpu.WithGrain(1), cpu.WithBLASThreads(1)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "serial" && (raceEnabled || testing.Short()) {
+				t.Skip("one worker starts no goroutines: nothing for -race to find; skipped in -short")
+			}
 			kernelstest.TestBackend(t, cpu.New(tc.opts...))
 		})
 	}
