@@ -30,14 +30,15 @@ func main() {
 	epochs := flag.Int("epochs", 2, "epochs per run (the last one is timed: warm page cache)")
 	histDir := flag.String("history-dir", os.TempDir(), "folder for the history files")
 	full := flag.Bool("full", true, "also time full-batch epochs")
+	maxSteps := flag.Int("max-steps", 0, "steps per GAS epoch (0 = every batch)")
 	flag.Parse()
-	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *histDir, *full); err != nil {
+	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *histDir, *full); err != nil {
 		fmt.Fprintln(os.Stderr, "gasbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nodes, parts, per, layers, hidden, rounds, epochs int, histDir string, full bool) error {
+func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps int, histDir string, full bool) error {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	yml := fmt.Sprintf(`mode: gas
@@ -45,9 +46,9 @@ dataset: {name: sbm, generator: sbm, sbm: {nodes: %d}}
 model: {name: gcn, hidden: %d, layers: %d, dropout: 0.5}
 optim: {lr: 0.01, weight_decay: 5e-4}
 train: {epochs: %d}
-gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true}
+gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, max_steps: %d}
 output: {no_checkpoint: true, no_plot: true}
-`, nodes, hidden, layers, epochs, parts, per, histDir)
+`, nodes, hidden, layers, epochs, parts, per, histDir, maxSteps)
 	cfg, err := train.Parse([]byte(yml), nil)
 	if err != nil {
 		return err
