@@ -75,6 +75,12 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	where, _ := mlBisect(g, tw0, ub, p, rng)
 	sub, back := splitGraph(g, where)
+	where = nil
+	big := g.n() > 2000
+	// g is not used below, so (unless the caller holds it) it can be
+	// collected while the halves recurse; each half likewise drops its
+	// subgraph once split, which keeps the memory of deep recursions at
+	// about twice the graph.
 	var parts [2][]int32
 	do := func(s int) func() {
 		return func() {
@@ -82,11 +88,13 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 			if s == 1 {
 				kk, f = k-k1, first+int32(k1)
 			}
-			parts[s] = make([]int32, sub[s].n())
-			recursiveBisection(sub[s], kk, f, ub, p, seedFor(seed, uint64(s+1)), parts[s])
+			gs := sub[s]
+			sub[s] = nil
+			parts[s] = make([]int32, gs.n())
+			recursiveBisection(gs, kk, f, ub, p, seedFor(seed, uint64(s+1)), parts[s])
 		}
 	}
-	if g.n() > 2000 {
+	if big {
 		parallelDo(do(0), do(1))
 	} else {
 		do(0)()
