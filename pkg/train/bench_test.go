@@ -22,7 +22,7 @@ func datasetsRoot() string {
 // BenchmarkFullBatchEpochCora times one training step (forward, backward,
 // Adam) of the cora GCN config.
 func BenchmarkFullBatchEpochCora(b *testing.B) {
-	cfg, err := Parse([]byte("dataset: {name: cora, normalize_features: true}\nmodel: {name: gcn, hidden: 16, dropout: 0.5}\noptim: {weight_decay: 5e-4}\n"), nil)
+	cfg, err := Parse([]byte("mode: full\ndataset: {name: cora, normalize_features: true}\nmodel: {name: gcn, hidden: 16, dropout: 0.5}\noptim: {weight_decay: 5e-4}\n"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
