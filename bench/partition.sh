@@ -51,15 +51,17 @@ for name in $graphs; do
   for k in $ks; do
     case_no=$((case_no + 1))
     run_metis() {
-      /usr/bin/time -f "%e %M" -o "$out/metis.time" gpmetis "$g" "$k" > "$out/metis.log"
+      /usr/bin/time -f "%e %M %U %S" -o "$out/metis.time" gpmetis "$g" "$k" > "$out/metis.log"
       mv "$g.part.$k" "$out/metis.part"
     }
     run_ours() {
-      /usr/bin/time -f "%e %M" -o "$out/ours.time" "$out/gnnctl" partition --parts "$k" --out "$out/ours.part" "$g" > "$out/ours.log"
+      /usr/bin/time -f "%e %M %U %S" -o "$out/ours.time" "$out/gnnctl" partition --parts "$k" --out "$out/ours.part" "$g" > "$out/ours.log"
     }
     if [ $((case_no % 2)) -eq 1 ]; then run_metis; run_ours; else run_ours; run_metis; fi
-    read -r mt mm < "$out/metis.time"
-    read -r ot om < "$out/ours.time"
+    read -r mt mm mu ms < "$out/metis.time"
+    read -r ot om ou os < "$out/ours.time"
+    mc=$(python3 -c "print($mu+$ms)")
+    oc=$(python3 -c "print($ou+$os)")
     mreported=$(sed -n 's/.*Edgecut: *\([0-9]*\).*/\1/p' "$out/metis.log")
     oreported=$(sed -n 's/.*edge cut \([0-9]*\).*/\1/p' "$out/ours.log")
     ev=$("$out/eval" -graph "$g" -k "$k" "$out/metis.part" "$out/ours.part")
@@ -67,8 +69,8 @@ for name in $graphs; do
     read -r _ ocut oimb oempty < <(echo "$ev" | sed -n 2p)
     [ "$mcut" = "$mreported" ] || echo "partition.sh: $name k=$k: gpmetis reported cut $mreported, evaluator $mcut" >&2
     [ "$ocut" = "$oreported" ] || { echo "partition.sh: $name k=$k: gnnctl reported cut $oreported, evaluator $ocut" >&2; exit 1; }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$m" "$k" \
-      "$mcut" "$mimb" "$mt" "$mm" "$ocut" "$oimb" "$ot" "$om" "$oempty" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$m" "$k" \
+      "$mcut" "$mimb" "$mt" "$mm" "$ocut" "$oimb" "$ot" "$om" "$oempty" "$mc" "$oc" >> "$results"
     echo "partition.sh: $name k=$k gpmetis cut $mcut ${mt}s ${mm}KB | gnnctl cut $ocut ${ot}s ${om}KB" >&2
   done
 done
@@ -86,7 +88,8 @@ print("`gnnctl partition` (pkg/partition, multilevel k-way) against `gpmetis` "
       "back to back, alternating which goes first. Cut and imbalance come from an independent "
       "evaluator reading both `.part` files (`bench/partition/eval`); time is wall-clock seconds of "
       "the whole process (reading the graph, partitioning, writing the part file) and memory is "
-      "peak RSS, both from `/usr/bin/time`. Ratios are gnnctl / gpmetis (below 1 is better for gnnctl).\n")
+      "peak RSS, both from `/usr/bin/time`, which also gives CPU time (user + system; gnnctl's counts both "
+      "cores, so its wall time can be lower than its CPU time). Ratios are gnnctl / gpmetis (below 1 is better for gnnctl).\n")
 print("```\nbench/partition.sh            # or: make bench  /  bench/run.sh partition")
 print(f"# per case: gpmetis G K;  gnnctl partition --parts K --out ours.part G   (K in {ks})")
 print("```\n")
@@ -95,25 +98,27 @@ print("Graphs: `grid` 1000x1000 4-neighbour grid; `rgg` random geometric graph, 
       "edges; `rmat` R-MAT scale 20, edge factor 10, Graph500 parameters, symmetrized, deduplicated, "
       "ids permuted (about 45% of its vertices have degree 0); `cora`, `amazon-photo`, `coauthor-cs` "
       "from the shared datasets (edges symmetrized and deduplicated). Generators: `bench/partition/gen`.\n")
-print("| graph | nodes | edges | k | cut gpmetis | cut gnnctl | cut ratio | imbalance gpmetis | imbalance gnnctl | s gpmetis | s gnnctl | time ratio | MiB gpmetis | MiB gnnctl | mem ratio |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-cr, tr, mr = [], [], []
+print("| graph | nodes | edges | k | cut gpmetis | cut gnnctl | cut ratio | imbalance gpmetis | imbalance gnnctl | s gpmetis | s gnnctl | time ratio | cpu s gpmetis | cpu s gnnctl | cpu ratio | MiB gpmetis | MiB gnnctl | mem ratio |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+cr, tr, mr, ur = [], [], [], []
 worst = (0, None)
 for r in rows:
-    name, n, m, k, mc, mi, mt, mm, oc, oi, ot, om, oe = r
+    name, n, m, k, mc, mi, mt, mm, oc, oi, ot, om, oe, mu, ou = r
     mc, oc = int(mc), int(oc)
     c = oc / mc if mc else (1.0 if oc == 0 else float("inf"))
     t = float(ot) / max(float(mt), 0.01)
     mem = int(om) / int(mm)
-    cr.append(c); tr.append(t); mr.append(mem)
+    u = float(ou) / max(float(mu), 0.01)
+    cr.append(c); tr.append(t); mr.append(mem); ur.append(u)
     if c > worst[0]:
         worst = (c, f"{name} k={k}")
     print(f"| {name} | {int(n):,} | {int(m):,} | {k} | {mc:,} | {oc:,} | {c:.3f} | {float(mi):.3f} | {float(oi):.3f} | "
-          f"{float(mt):.2f} | {float(ot):.2f} | {t:.2f} | {int(mm)/1024:.0f} | {int(om)/1024:.0f} | {mem:.2f} |")
+          f"{float(mt):.2f} | {float(ot):.2f} | {t:.2f} | {float(mu):.2f} | {float(ou):.2f} | {u:.2f} | "
+          f"{int(mm)/1024:.0f} | {int(om)/1024:.0f} | {mem:.2f} |")
 gm = lambda xs: math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 print()
-print(f"Geometric means over {len(rows)} cases: cut ratio **{gm(cr):.3f}**, time ratio **{gm(tr):.2f}**, "
-      f"memory ratio **{gm(mr):.2f}**. Worst cut ratio: {worst[0]:.3f} ({worst[1]}). "
+print(f"Geometric means over {len(rows)} cases: cut ratio **{gm(cr):.3f}**, wall-time ratio **{gm(tr):.2f}**, "
+      f"CPU-time ratio **{gm(ur):.2f}**, memory ratio **{gm(mr):.2f}**. Worst cut ratio: {worst[0]:.3f} ({worst[1]}). "
       f"Cases with cut ratio above 1.05: {sum(1 for c in cr if c > 1.05)}; "
       f"time ratio above 1.0: {sum(1 for t in tr if t > 1.0)}; memory ratio above 1.0: {sum(1 for x in mr if x > 1.0)}.\n")
 print(f"Machine: 2 cores, 24 GiB, shared with other jobs while this ran (load average {lb} before, {la} after), "
