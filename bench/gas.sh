@@ -16,11 +16,11 @@ mkdir -p bench/out docs/benchmarks
 DIR=${GAS_BENCH_DIR:-/tmp/gnnscale-gas-bench}
 SIZES=${GAS_BENCH_SIZES:-"500000 2000000 8000000"}
 STEPS=${GAS_BENCH_STEPS:-10}          # training steps measured per size
-PER_PART=${GAS_BENCH_PART_NODES:-10000}
-PER_BATCH=${GAS_BENCH_PARTS_PER_BATCH:-5}
+PER_PART=${GAS_BENCH_PART_NODES:-5000}
+PER_BATCH=${GAS_BENCH_PARTS_PER_BATCH:-2}
 IO_NODES=${GAS_BENCH_IO_NODES:-2000000}
 IO_ROUNDS=${GAS_BENCH_IO_ROUNDS:-3}
-IO_STEPS=${GAS_BENCH_IO_STEPS:-8}
+IO_STEPS=${GAS_BENCH_IO_STEPS:-20}
 mkdir -p "$DIR"
 go build -o bench/out/ ./cmd/trainer ./bench/gas
 T=bench/out/trainer
