@@ -1,7 +1,8 @@
 // Command trainer trains a graph neural network from a YAML config
 // (configs/*.yaml; docs/training.md): trainer --config FILE [--set
-// key.path=value ...] [--seeds N] [--summary FILE]. Without --config it
-// trains a 2-layer GCN full-batch on the generated default SBM graph.
+// key.path=value ...] [--seeds N] [--summary FILE] [--prepare]. Without
+// --config it trains a 2-layer GCN with GNNAutoScale (mode gas) on a
+// generated SBM graph of 100000 nodes.
 package main
 
 import (
@@ -24,13 +25,13 @@ import (
 
 // defaultConfig is what `trainer` (and `make run`) trains without
 // --config: GNNAutoScale (mode gas) GCN on a generated SBM graph of
-// 200000 nodes in 8 classes, 100 partitions, 10 per batch.
+// 100000 nodes in 8 classes, 50 partitions, 10 per batch.
 const defaultConfig = `mode: gas
 dataset:
   name: sbm
   generator: sbm
   sbm:
-    nodes: 200000
+    nodes: 100000
 model:
   name: gcn
   hidden: 64
@@ -43,7 +44,7 @@ optim:
 train:
   epochs: 30
 gas:
-  num_parts: 100
+  num_parts: 50
   parts_per_batch: 10
 `
 
@@ -70,7 +71,7 @@ func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal bool) error {
 	fs := flag.NewFlagSet("trainer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "YAML config (default: full-batch GCN on the generated SBM graph)")
+	cfgPath := fs.String("config", "", "YAML config (default: GAS GCN on a generated SBM graph)")
 	var sets setFlags
 	fs.Var(&sets, "set", "override a config key, key.path=value (repeatable), e.g. --set dataset.name=cora")
 	seeds := fs.Int("seeds", 1, "train with this many seeds (config seed, seed+1, ...)")
