@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gnnscale/gnnscale/pkg/dataset"
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/partition"
 )
@@ -133,12 +134,12 @@ func loadPartitionInput(path, format string) (*partition.Graph, error) {
 	}
 }
 
-// readOGBEdges reads <dir>/raw/num-node-list.csv.gz and raw/edge.csv.gz
-// (one "src,dst" pair per line, 0-based). It is a small private reader so
-// that partitioning needs neither features nor labels.
+// readOGBEdges reads the node count (<dir>/raw/num-node-list.csv.gz) and
+// streams the edges (raw/edge.csv.gz) with pkg/dataset's edge reader, so
+// that partitioning needs neither features nor labels in memory.
 func readOGBEdges(dir string) (graph.COO, error) {
 	var coo graph.COO
-	nPath := filepath.Join(dir, "raw", "num-node-list.csv.gz")
+	nPath := filepath.Join(dir, dataset.NumNodesFile)
 	var n int64 = -1
 	err := readGzLines(nPath, func(line int, s string) error {
 		if n >= 0 || s == "" {
@@ -158,25 +159,24 @@ func readOGBEdges(dir string) (graph.COO, error) {
 		return coo, fmt.Errorf("partition: %s: no node count", nPath)
 	}
 	coo.NumNodes = int(n)
-	ePath := filepath.Join(dir, "raw", "edge.csv.gz")
-	err = readGzLines(ePath, func(line int, s string) error {
-		if s == "" {
-			return nil
+	er, err := dataset.OpenEdgeReader(filepath.Join(dir, dataset.EdgeFile), int(n))
+	if err != nil {
+		return coo, fmt.Errorf("partition: %w", err)
+	}
+	defer er.Close()
+	src := make([]int32, 1<<16)
+	dst := make([]int32, 1<<16)
+	for {
+		k, err := er.Read(src, dst)
+		coo.Src = append(coo.Src, src[:k]...)
+		coo.Dst = append(coo.Dst, dst[:k]...)
+		if err == io.EOF {
+			return coo, nil
 		}
-		a, b, ok := strings.Cut(s, ",")
-		if !ok {
-			return fmt.Errorf("partition: %s:%d: want \"src,dst\", got %q", ePath, line, s)
+		if err != nil {
+			return coo, fmt.Errorf("partition: %w", err)
 		}
-		u, err1 := strconv.ParseInt(strings.TrimSpace(a), 10, 32)
-		v, err2 := strconv.ParseInt(strings.TrimSpace(b), 10, 32)
-		if err1 != nil || err2 != nil || u < 0 || v < 0 || u >= n || v >= n {
-			return fmt.Errorf("partition: %s:%d: edge %q: ids must be integers in [0, %d)", ePath, line, s, n)
-		}
-		coo.Src = append(coo.Src, int32(u))
-		coo.Dst = append(coo.Dst, int32(v))
-		return nil
-	})
-	return coo, err
+	}
 }
 
 func readGzLines(path string, fn func(line int, s string) error) error {

@@ -120,7 +120,7 @@ func (g *Graph) Validate() error {
 		return bad("total edge weight %d (both directions) exceeds %d", tew, math.MaxInt32)
 	}
 	if v, ok := g.asymmetricVertex(); !ok {
-		return bad("%s", g.describeAsymmetry(v))
+		return bad("%s", g.describeAsymmetry(v, 0))
 	}
 	return nil
 }
@@ -160,23 +160,32 @@ func (g *Graph) asymmetricVertex() (int, bool) {
 	return -1, true
 }
 
-// describeAsymmetry names an entry of v that its neighbour does not mirror.
-func (g *Graph) describeAsymmetry(v int) string {
-	for e := g.Xadj[v]; e < g.Xadj[v+1]; e++ {
-		u := g.Adjncy[e]
-		w := g.ew(e)
-		found := false
-		for f := g.Xadj[u]; f < g.Xadj[u+1]; f++ {
-			if int(g.Adjncy[f]) == v && g.ew(f) == w {
-				found = true
-				break
+// describeAsymmetry names an entry of v that its neighbour does not
+// mirror, or else a vertex that lists v without v listing it; ids are
+// printed plus base (1 for METIS files).
+func (g *Graph) describeAsymmetry(v int, base int) string {
+	lists := func(x, y int, w int64) bool {
+		for f := g.Xadj[x]; f < g.Xadj[x+1]; f++ {
+			if int(g.Adjncy[f]) == y && g.ew(f) == w {
+				return true
 			}
 		}
-		if !found {
-			return fmt.Sprintf("not symmetric: vertex %d lists %d (weight %d) but %d does not list %d with that weight", v, u, w, u, v)
+		return false
+	}
+	for e := g.Xadj[v]; e < g.Xadj[v+1]; e++ {
+		u := int(g.Adjncy[e])
+		if w := g.ew(e); !lists(u, v, w) {
+			return fmt.Sprintf("not symmetric: vertex %d lists %d (weight %d) but %d does not list %d with that weight", v+base, u+base, w, u+base, v+base)
 		}
 	}
-	return fmt.Sprintf("not symmetric: vertex %d is listed by a vertex it does not list, or with another multiplicity", v)
+	for u := 0; u < g.NumNodes(); u++ {
+		for e := g.Xadj[u]; e < g.Xadj[u+1]; e++ {
+			if int(g.Adjncy[e]) == v && !lists(v, u, g.ew(e)) {
+				return fmt.Sprintf("not symmetric: vertex %d lists %d (weight %d) but %d does not list %d with that weight", u+base, v+base, g.ew(e), v+base, u+base)
+			}
+		}
+	}
+	return fmt.Sprintf("not symmetric: vertex %d is listed more or fewer times than it lists its neighbours", v+base)
 }
 
 // FromCOO builds the partitioner's input from an edge list: each edge

@@ -277,30 +277,11 @@ func ReadGraph(r io.Reader, name string) (*Graph, error) {
 	}
 	if err := g.Validate(); err != nil {
 		if v, ok := g.asymmetricVertex(); !ok {
-			return nil, ferr(int(lines[v]), "vertex %d: %s", v+1, g.describeAsymmetry1(v))
+			return nil, ferr(int(lines[v]), "vertex %d: %s", v+1, g.describeAsymmetry(v, 1))
 		}
 		return nil, &FormatError{Name: name, Msg: err.Error()}
 	}
 	return g, nil
-}
-
-// describeAsymmetry1 is describeAsymmetry with 1-based ids, as in the file.
-func (g *Graph) describeAsymmetry1(v int) string {
-	for e := g.Xadj[v]; e < g.Xadj[v+1]; e++ {
-		u := g.Adjncy[e]
-		w := g.ew(e)
-		found := false
-		for f := g.Xadj[u]; f < g.Xadj[u+1]; f++ {
-			if int(g.Adjncy[f]) == v && g.ew(f) == w {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return fmt.Sprintf("lists %d (weight %d) but vertex %d does not list %d with that weight", u+1, w, u+1, v+1)
-		}
-	}
-	return "is listed by a vertex it does not list (or with another multiplicity)"
 }
 
 // WriteGraph writes g in METIS's .graph format (1-based ids; the fmt field
