@@ -30,7 +30,7 @@ cat > "$out/commands.txt" <<CMDS
 go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out $out/rmat.i32
 go test -c -o $out/cpu.test ./pkg/kernels/cpu
 # $((2 * rounds)) rounds; in each, for group in ${groups[*]} (spmm only in the first $rounds),
-# with bt = $bt for spmm and $(echo "$bt / 2" | bc -l | sed 's/^\./0./;s/0*$//') for the others:
+# with bt = $bt for spmm and $(awk "BEGIN{print $bt/2}") for the others:
 GOMAXPROCS=$threads $out/cpu.test -test.run '^\$' -test.bench "\$gore" -test.benchtime \${bt}s -test.benchmem -test.v
 $py bench/kernels/torch_kernels.py --graph $out/rmat.i32 --nodes 200000 --threads $threads --min-time \$bt --only \$group
 # with gore: gemm '${gore[gemm]}', spmm '${gore[spmm]}',
