@@ -13,6 +13,7 @@ type Backend interface {
 type Store struct {
 	*Features
 	*Graph
+	b    Backend
 	life *lifecycle
 }
 
@@ -24,8 +25,12 @@ var (
 // New wraps b. Close closes b if it is an io.Closer.
 func New(b Backend) *Store {
 	life := newLifecycle(b)
-	return &Store{Features: &Features{b: b, life: life}, Graph: &Graph{b: b, life: life}, life: life}
+	return &Store{Features: &Features{b: b, life: life}, Graph: &Graph{b: b, life: life}, b: b, life: life}
 }
+
+// Backend returns the wrapped backend (for backend-specific extras such as
+// pebblestore's Stats).
+func (s *Store) Backend() Backend { return s.b }
 
 // Close waits for running calls, then closes the backend; later calls fail
 // with ErrClosed.

@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"math/bits"
 	"sync"
 
 	"github.com/gnnscale/gnnscale/pkg/store"
@@ -166,19 +165,4 @@ func (t *table) page(i int64) *page {
 		t.pages[i] = p
 	}
 	return p
-}
-
-// presentCount returns the number of present rows (for tests).
-func (t *table) presentCount() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	n := 0
-	for _, p := range t.pages {
-		if p != nil {
-			for _, w := range p.present {
-				n += bits.OnesCount64(w)
-			}
-		}
-	}
-	return n
 }
