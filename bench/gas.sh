@@ -16,6 +16,7 @@ mkdir -p bench/out docs/benchmarks
 DIR=${GAS_BENCH_DIR:-/tmp/gnnscale-gas-bench}
 SIZES=${GAS_BENCH_SIZES:-"500000 2000000 8000000"}
 STEPS=${GAS_BENCH_STEPS:-10}          # training steps measured per size
+CACHE_MB=${GAS_BENCH_CACHE_MB:-64}  # the store's row cache, smaller than every graph
 PER_PART=${GAS_BENCH_PART_NODES:-5000}
 PER_BATCH=${GAS_BENCH_PARTS_PER_BATCH:-2}
 IO_NODES=${GAS_BENCH_IO_NODES:-2000000}
@@ -52,7 +53,7 @@ for n in $SIZES; do
     /usr/bin/time -v $T --quiet --prepare --config "$c" --set gas.store="$store" 2>>"$log" | tee -a "$log" >&2
   fi
   $T --quiet --config "$c" --set gas.store="$store" --set gas.histories=file --set gas.history_dir="$DIR" \
-    --set gas.max_steps="$STEPS" --set gas.skip_eval=true --summary "$DIR/gas-$n.json" >>"$log" 2>&1
+    --set gas.max_steps="$STEPS" --set gas.skip_eval=true --set gas.store_cache_mb="$CACHE_MB" --summary "$DIR/gas-$n.json" >>"$log" 2>&1
   $T --quiet --config "$c" --set mode=full --set output.no_plot=true --summary "$DIR/full-$n.json" >>"$log" 2>&1 || echo "full-batch $n failed" >&2
   g=$(mib "$DIR/gas-$n.json" train_peak_rss_bytes)
   f=$( [ -e "$DIR/full-$n.json" ] && mib "$DIR/full-$n.json" peak_rss_bytes || echo "-")
@@ -85,7 +86,7 @@ bench/out/gas -nodes "$IO_NODES" -parts $(( IO_NODES / PER_PART )) -per "$PER_BA
   printf '%s\n' "${rows[@]}"
   echo
   echo "Commands (per size N): \`bench/out/trainer --prepare --config $DIR/sbm-N.yaml --set gas.store=$DIR/store-N\`;"
-  echo "\`bench/out/trainer --config $DIR/sbm-N.yaml --set gas.store=$DIR/store-N --set gas.histories=file --set gas.max_steps=$STEPS --set gas.skip_eval=true --summary gas-N.json\`;"
+  echo "\`bench/out/trainer --config $DIR/sbm-N.yaml --set gas.store=$DIR/store-N --set gas.histories=file --set gas.max_steps=$STEPS --set gas.skip_eval=true --set gas.store_cache_mb=$CACHE_MB --summary gas-N.json\`;"
   echo "\`bench/out/trainer --config $DIR/sbm-N.yaml --set mode=full --summary full-N.json\` (configs written by bench/gas.sh)."
   echo
   echo "### Hiding history I/O"

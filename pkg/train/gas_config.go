@@ -43,6 +43,9 @@ type GASConfig struct {
 	// labels, split and topology in Pebble, plus the partition book)
 	// instead of loading the data set into memory.
 	Store string `yaml:"store"`
+	// StoreCacheMB bounds the store's cache of decoded rows and edge
+	// blocks (pebblestore RowCacheBytes; 0 = the store's default, 256).
+	StoreCacheMB int `yaml:"store_cache_mb"`
 	// LoaderWorkers builds training batches ahead of the trainer (default 1).
 	LoaderWorkers int `yaml:"loader_workers"`
 	// CacheEval keeps the evaluation batches' structure in memory between
@@ -110,6 +113,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	case "memory", "file":
 	default:
 		bad("gas.histories: %q is not one of memory, file", g.Histories)
+	}
+	if g.StoreCacheMB < 0 {
+		bad("gas.store_cache_mb: %d, want >= 0 (0 = the store's default)", g.StoreCacheMB)
 	}
 	if g.MaxSteps < 0 {
 		bad("gas.max_steps: %d, want >= 0 (0 = every batch)", g.MaxSteps)

@@ -207,7 +207,11 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	if err != nil {
 		return nil, fmt.Errorf("train: gas.store %s: %w (write it with trainer --prepare)", dir, err)
 	}
-	st, err := pebblestore.Open(filepath.Join(dir, gas.StoreSubdir), nil)
+	var popts *pebblestore.Options
+	if mb := cfg.GAS.StoreCacheMB; mb > 0 {
+		popts = &pebblestore.Options{RowCacheBytes: int64(mb) << 20}
+	}
+	st, err := pebblestore.Open(filepath.Join(dir, gas.StoreSubdir), popts)
 	if err != nil {
 		return nil, fmt.Errorf("train: gas.store: %w", err)
 	}
