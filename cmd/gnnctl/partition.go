@@ -34,6 +34,7 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	out := fs.String("out", "", "part file to write (default <input>.part.<K>, as gpmetis)")
 	format := fs.String("format", "auto", "input format: graph (METIS .graph), ogb (dataset folder) or auto")
 	initTries := fs.Int("init-tries", 0, "recursive bisections tried on the coarsest graph (0: automatic)")
+	ncuts := fs.Int("ncuts", 1, "independent partitioning runs, best cut kept (as gpmetis -ncuts)")
 	verbose := fs.Bool("v", false, "log each phase to stderr")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
 	fs.Usage = func() {
@@ -91,7 +92,7 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	tRead := time.Since(t0)
 	t1 := time.Now()
 	res, err := partition.Partition(g, *parts, &partition.Options{
-		Imbalance: *imb, Seed: *seed, InitTries: *initTries, SkipValidation: true, Logger: logger,
+		Imbalance: *imb, Seed: *seed, InitTries: *initTries, Cuts: *ncuts, SkipValidation: true, Logger: logger,
 	})
 	if err != nil {
 		return err

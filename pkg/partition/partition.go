@@ -32,6 +32,10 @@ type Options struct {
 	InitTries int
 	// Refine is the number of refinement passes per level. Default 10.
 	Refine int
+	// Cuts is how many independent multilevel runs are made (from seeds
+	// derived from Seed); the lowest cut is kept, as METIS's ncuts. Each
+	// run costs a full partitioning. The default is 1.
+	Cuts int
 	// SkipValidation skips Graph.Validate for a caller that has already
 	// validated the graph (the .graph reader does).
 	SkipValidation bool
@@ -49,6 +53,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.Refine == 0 {
 		c.Refine = 10
+	}
+	if c.Cuts == 0 {
+		c.Cuts = 1
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -73,6 +80,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Refine < 0 {
 		errs = append(errs, fmt.Errorf("Refine %d must be >= 0", o.Refine))
+	}
+	if o.Cuts < 0 {
+		errs = append(errs, fmt.Errorf("Cuts %d must be >= 0", o.Cuts))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("partition: options: %w", err)
@@ -132,6 +142,18 @@ func Partition(g *Graph, k int, opts *Options) (Result, error) {
 	log.Debug("partition: start", "n", n, "m", g.NumEdges(), "k", k, "core", core.n(), "isolated", n-core.n())
 	if core.n() > 0 && k > 1 {
 		cpart := partitionCore(core, k, maxpw, o)
+		// Further independent runs (Options.Cuts), each from its own seed;
+		// the lowest cut of a balanced result wins, earlier runs on ties.
+		bestCut, _ := cutAndWeights(core, cpart, k)
+		for c := 1; c < o.Cuts; c++ {
+			oc := o
+			oc.Seed = seedFor(o.Seed, uint64(7000+c))
+			alt := partitionCore(core, k, maxpw, oc)
+			if cut, _ := cutAndWeights(core, alt, k); cut < bestCut {
+				cpart, bestCut = alt, cut
+			}
+			log.Debug("partition: run", "run", c, "cut", bestCut)
+		}
 		if coreIDs == nil {
 			copy(part, cpart)
 		} else {

@@ -209,3 +209,24 @@ func TestEdgeCutErrors(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestPartitionCuts(t *testing.T) {
+	r := rand.New(rand.NewPCG(testSeed(t, 9), 1))
+	g := randomGraph(t, 3000, 9000, 600, r)
+	one, err := Partition(g, 8, &Options{Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	three, err := Partition(g, 8, &Options{Seed: 4, Cuts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, g, 8, 1.03, three)
+	if three.Cut > one.Cut {
+		t.Errorf("best of 3 runs cut %d, more than the first run's %d", three.Cut, one.Cut)
+	}
+	again, _ := Partition(g, 8, &Options{Seed: 4, Cuts: 3})
+	if !slices.Equal(three.Part, again.Part) {
+		t.Error("Cuts=3 not deterministic")
+	}
+}
