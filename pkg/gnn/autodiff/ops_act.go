@@ -78,60 +78,65 @@ func (t *Tape) Dropout(x *Var, p float64) *Var {
 }
 
 // dropBits is dropout of a packed value with the mask kept as one bit per
-// element (the same draws as Mask): forward and backward are one pass each
-// and the mask costs 1/32 of the value's memory.
+// element (the same draws as Mask): forward and backward are one
+// branch-free pass each and the mask costs 1/32 of the value's memory.
 func (t *Tape) dropBits(x *Var, p float64) *Var {
 	n := x.Value.Rows * x.Value.Cols
 	keepBits := make([]uint64, (n+63)/64)
 	y := t.alloc(x.Value.Rows, x.Value.Cols)
-	keep := float32(1 / (1 - p))
-	t.eachDraw(n, p, func(lo, hi int, words []uint64, thresh uint64) {
-		xd, yd := x.Value.Data, y.Data
-		for i := lo; i < hi; i++ {
-			j := i - lo
-			if (words[j>>2]>>(16*(j&3)))&0xffff >= thresh {
-				yd[i] = xd[i] * keep
-				keepBits[i>>6] |= 1 << (i & 63)
-			} else {
-				yd[i] = 0
-			}
-		}
+	scale := [2]float32{0, float32(1 / (1 - p))}
+	xd, yd := x.Value.Data[:n], y.Data[:n]
+	t.eachDraw(n, p, func(lo, hi int, words []uint64) {
+		copy(keepBits[lo/64:], words)
+		applyBits(yd[lo:hi], xd[lo:hi], words, &scale)
 	})
 	return t.result(y, func(out *Var) {
 		t.accumulate(x, func(dst *tensor.Dense) {
-			g, d := out.Grad.Data, dst.Data
+			g, d := out.Grad.Data[:n], dst.Data[:n]
 			blocks(n, dropBlock, func(_, lo, hi int) {
-				for i := lo; i < hi; i++ {
-					if keepBits[i>>6]&(1<<(i&63)) != 0 {
-						d[i] = g[i] * keep
-					} else {
-						d[i] = 0
-					}
-				}
+				applyBits(d[lo:hi], g[lo:hi], keepBits[lo/64:], &scale)
 			})
 		})
 	}, x)
 }
 
+// applyBits sets dst[i] = src[i] * scale[bit i of words].
+func applyBits(dst, src []float32, words []uint64, scale *[2]float32) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] = src[i] * scale[(words[i>>6]>>(uint(i)&63))&1]
+	}
+}
+
 // eachDraw draws one 16-bit number per element of [0, n) from the tape's
-// stream, in blocks of dropBlock elements (block b from its own seed), and
-// calls fn once per block [lo, hi) with the draws packed four to a word:
-// element i is kept when (words[(i-lo)/4] >> (16*((i-lo)%4))) & 0xffff >=
-// thresh. It is the single definition of the dropout stream, shared by
-// Mask and dropBits.
-func (t *Tape) eachDraw(n int, p float64, fn func(lo, hi int, words []uint64, thresh uint64)) {
+// stream, in blocks of dropBlock elements (block b from its own seed: four
+// draws per 64-bit word of a wyrand stream), and calls fn once per block
+// [lo, hi) with the keep decisions (draw >= p * 2^16) packed 64 to a word,
+// element lo+i at bit i%64 of words[i/64]. It is the single definition of
+// the dropout stream, shared by Mask and dropBits.
+func (t *Tape) eachDraw(n int, p float64, fn func(lo, hi int, words []uint64)) {
 	t.draws++
 	s1 := splitmix(t.seed ^ splitmix(t.draws))
 	thresh := uint64(math.Round(p * (1 << 16)))
 	blocks(n, dropBlock, func(b, lo, hi int) {
-		var words [dropBlock / 4]uint64
+		var words [dropBlock / 64]uint64
 		state := s1 ^ splitmix(uint64(b))
-		for w := 0; w < (hi-lo+3)/4; w++ {
-			state += 0xa0761d6478bd642f
-			h, l := bits.Mul64(state, state^0xe7037ed1a0b428db)
-			words[w] = h ^ l
+		nw := (hi - lo + 63) / 64
+		for w := 0; w < nw; w++ {
+			var m uint64
+			for q := 0; q < 16; q++ {
+				state += 0xa0761d6478bd642f
+				h, l := bits.Mul64(state, state^0xe7037ed1a0b428db)
+				u := h ^ l
+				for r := 0; r < 4; r++ {
+					keep := ((u&0xffff - thresh) >> 63) ^ 1 // branch-free u&0xffff >= thresh
+					m |= keep << (q*4 + r)
+					u >>= 16
+				}
+			}
+			words[w] = m
 		}
-		fn(lo, hi, words[:], thresh)
+		fn(lo, hi, words[:nw])
 	})
 }
 
@@ -141,16 +146,12 @@ func (t *Tape) eachDraw(n int, p float64, fn func(lo, hi int, words []uint64, th
 // and does not depend on the number of cores.
 func (t *Tape) Mask(rows, cols int, p float64) *tensor.Dense {
 	m := t.alloc(rows, cols)
-	keep := float32(1 / (1 - p))
+	scale := [2]float32{0, float32(1 / (1 - p))}
 	n := rows * cols
-	t.eachDraw(n, p, func(lo, hi int, words []uint64, thresh uint64) {
+	t.eachDraw(n, p, func(lo, hi int, words []uint64) {
 		for i := lo; i < hi; i++ {
 			j := i - lo
-			if (words[j>>2]>>(16*(j&3)))&0xffff >= thresh {
-				m.Data[i] = keep
-			} else {
-				m.Data[i] = 0
-			}
+			m.Data[i] = scale[(words[j>>6]>>(uint(j)&63))&1]
 		}
 	})
 	return m
