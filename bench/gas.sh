@@ -54,9 +54,18 @@ for n in $SIZES; do
   fi
   $T --quiet --config "$c" --set gas.store="$store" --set gas.histories=file --set gas.history_dir="$DIR" \
     --set gas.max_steps="$STEPS" --set gas.skip_eval=true --set gas.store_cache_mb="$CACHE_MB" --summary "$DIR/gas-$n.json" >>"$log" 2>&1
-  $T --quiet --config "$c" --set mode=full --set output.no_plot=true --summary "$DIR/full-$n.json" >>"$log" 2>&1 || echo "full-batch $n failed" >&2
+  # Full-batch results are kept like the stores (GAS_BENCH_FRESH=1 reruns them).
+  if [ "${GAS_BENCH_FRESH:-0}" = 1 ] || { [ ! -e "$DIR/full-$n.json" ] && [ ! -e "$DIR/full-$n.failed" ]; }; then
+    rm -f "$DIR/full-$n.json" "$DIR/full-$n.failed"
+    rc=0
+    /usr/bin/time -v $T --quiet --config "$c" --set mode=full --set output.no_plot=true --summary "$DIR/full-$n.json" >>"$log" 2>"$DIR/full-$n.time" || rc=$?
+    if [ $rc -ne 0 ]; then
+      peak=$(awk '/Maximum resident set size/ {print int($6/1024)}' "$DIR/full-$n.time")
+      echo "exit $rc at ${peak:-?} MiB$( [ $rc -eq 137 ] && echo ', killed by the kernel OOM killer')" > "$DIR/full-$n.failed"
+    fi
+  fi
   g=$(mib "$DIR/gas-$n.json" train_peak_rss_bytes)
-  f=$( [ -e "$DIR/full-$n.json" ] && mib "$DIR/full-$n.json" peak_rss_bytes || echo "-")
+  if [ -e "$DIR/full-$n.json" ]; then f=$(mib "$DIR/full-$n.json" peak_rss_bytes); else f="failed: $(cat "$DIR/full-$n.failed")"; fi
   rows+=("| $n | $(( PER_PART * PER_BATCH )) | $g | $f |")
   echo "size $n: gas train peak $g MiB, full-batch peak $f MiB" >&2
 done
