@@ -42,7 +42,7 @@ optim:
   lr: 0.01
   weight_decay: 5e-4
 train:
-  epochs: 30
+  epochs: 20
 gas:
   num_parts: 50
   parts_per_batch: 10
