@@ -92,7 +92,8 @@ def main():
     print("## Kernels\n")
     print("The CPU kernel backend (`pkg/kernels/cpu`) against PyTorch "
           f"{torches[0][1].get('torch', '?')} on the CPU, both with 2 threads, "
-          f"in {len(gos)} rounds ({len(gos) // 2} for the SpMM group); within a round the two "
+          f"in up to {len(gos)} rounds (SpMM group {len(gos) // 4}, indexed {len(gos) // 2}, "
+          f"gemm and elementwise {len(gos)}); within a round the two "
           "sides alternate group by group (gemm, spmm, indexed, elementwise: Go, then torch). "
           "Each cell is the fastest round; for torch, the fastest of the variants "
           "tried (named in the table, each checked against a reference before timing). "
