@@ -101,8 +101,12 @@ func checkResult(t *testing.T, g *Graph, k int, ub float64, res Result) {
 
 func TestPartitionDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(testSeed(t, 3), 4))
-	g := randomGraph(t, 6000, 18000, 1200, r)
-	geo := geometricGraph(t, 3000, 12, r)
+	n := 6000
+	if raceEnabled {
+		n = 2000
+	}
+	g := randomGraph(t, n, 3*n, n/5, r)
+	geo := geometricGraph(t, n/2, 12, r)
 	for _, tc := range []struct {
 		name string
 		g    *Graph
@@ -212,7 +216,11 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestPartitionCuts(t *testing.T) {
 	r := rand.New(rand.NewPCG(testSeed(t, 9), 1))
-	g := randomGraph(t, 3000, 9000, 600, r)
+	n := 3000
+	if raceEnabled {
+		n = 1000
+	}
+	g := randomGraph(t, n, 3*n, n/5, r)
 	one, err := Partition(g, 8, &Options{Seed: 4})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,6 @@
+//go:build !race
+
+package partition
+
+// raceEnabled trims the largest test inputs under the race detector.
+const raceEnabled = false
