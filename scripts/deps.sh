@@ -10,7 +10,7 @@ want=(libopenblas-dev)
 case "${1:-build}" in
   build) ;;
   test) want+=(metis) ;;
-  bench) want+=(metis python3-torch python3-numpy python3-pandas redis-server hyperfine) ;;
+  bench) want+=(metis python3-torch python3-numpy python3-pandas redis-server hyperfine time) ;;
   proto) want=(protobuf-compiler) ;;
   *) echo "deps.sh: unknown profile '$1' (build, test, bench, proto)" >&2; exit 2 ;;
 esac
