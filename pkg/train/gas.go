@@ -186,6 +186,7 @@ type gasStep struct {
 	// maxSteps ends an epoch after that many steps (0: never).
 	maxSteps int
 	x        *tensor.Dense
+	prevX    *ad.Var // the last step's input, whose dropout buffer the next reuses
 	labels   []int32
 	split    []int8
 	rows     []int32
@@ -250,6 +251,8 @@ func (s *gasStep) step(ctx context.Context, gb *sampling.GASBatch) (float64, int
 	if b, err = gas.Assemble(ctx, s.src, s.tp, gb, &s.x); err != nil {
 		return 0, 0, err
 	}
+	s.tp.ReuseSparseInput(s.prevX, b.X) // dropout's dense buffer, cleared
+	s.prevX = b.X
 	s.tp.SetTraining(true)
 	out, err := s.runner.Forward(ctx, s.tp, b)
 	if err != nil {
@@ -266,7 +269,6 @@ func (s *gasStep) step(ctx context.Context, gb *sampling.GASBatch) (float64, int
 	s.opt.Step()
 	err = s.runner.Fence(ctx) // pushes read tape values: fence before Reset
 	s.tp.Reset()
-	s.tp.ForgetSparseInputs() // this batch's features do not come back
 	return value, len(s.rows), err
 }
 

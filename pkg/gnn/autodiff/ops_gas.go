@@ -48,3 +48,35 @@ func (t *Tape) ForgetSparseInputs() {
 	clear(t.sparseDense)
 	clear(t.sparseUsed)
 }
+
+// ReuseSparseInput hands the dense buffer the tape keeps for the dropout
+// of the sparse input prev over to next, a feature matrix of the same
+// width with its own pattern (the next mini-batch's features): prev's
+// non-zero positions are cleared (O(nnz)), so the buffer is all zeros
+// again, and it is re-shaped to next's rows when its storage is large
+// enough (otherwise it is dropped and the next dropout allocates). It
+// spares a mini-batch trainer the allocation and zeroing of a batch-sized
+// dense matrix every step. Either Var may lack a sparse form.
+func (t *Tape) ReuseSparseInput(prev, next *Var) {
+	if prev == nil || prev.sparse == nil {
+		return
+	}
+	y := t.sparseDense[prev.sparse]
+	delete(t.sparseDense, prev.sparse)
+	delete(t.sparseUsed, prev.sparse)
+	if y == nil {
+		return
+	}
+	m := prev.sparse.m
+	for i := 0; i < m.Rows; i++ {
+		row := y.Row(i)
+		for k := m.Indptr[i]; k < m.Indptr[i+1]; k++ {
+			row[m.Indices[k]] = 0
+		}
+	}
+	if next == nil || next.sparse == nil || next.sparse.Cols() != y.Cols || cap(y.Data) < next.sparse.Rows()*y.Cols {
+		return
+	}
+	n := next.sparse.Rows() * y.Cols
+	t.sparseDense[next.sparse] = tensor.FromSlice(next.sparse.Rows(), y.Cols, y.Data[:n:cap(y.Data)])
+}

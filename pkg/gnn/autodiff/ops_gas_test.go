@@ -74,3 +74,46 @@ func TestForgetSparseInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestReuseSparseInput: dropout of a sequence of sparse inputs of varying
+// rows and patterns gives the same values whether the dense buffer is
+// handed from one input to the next or allocated afresh.
+func TestReuseSparseInput(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	var xs []*tensor.Dense
+	for _, rows := range []int{9, 4, 12, 7, 12} {
+		x := gnntest.RandDense(r, rows, 10)
+		for i := range x.Data {
+			if r.IntN(4) != 0 {
+				x.Data[i] = 0
+			}
+		}
+		xs = append(xs, x)
+	}
+	run := func(reuse bool) []*tensor.Dense {
+		tp := ad.New(backends()[0], ad.WithSeed(3))
+		tp.SetTraining(true)
+		var out []*tensor.Dense
+		var prev *ad.Var
+		for _, x := range xs {
+			in := tp.ConstSparse(x, ad.FeatureCSR(x))
+			if reuse {
+				tp.ReuseSparseInput(prev, in)
+			} else {
+				tp.ForgetSparseInputs()
+			}
+			out = append(out, tp.Dropout(in, 0.5).Value.Clone())
+			tp.Reset()
+			prev = in
+		}
+		return out
+	}
+	want, got := run(false), run(true)
+	for s := range want {
+		for i := range want[s].Data {
+			if got[s].Data[i] != want[s].Data[i] {
+				t.Fatalf("input %d element %d: %g with the reused buffer, %g fresh", s, i, got[s].Data[i], want[s].Data[i])
+			}
+		}
+	}
+}
