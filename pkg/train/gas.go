@@ -104,6 +104,12 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 	}
 	defer runner.Close()
 	bopts := gasOptions(cfg.Model.Name)
+	if !d.InMemory {
+		// The sampler's dense halo map has one slot per node of the graph;
+		// the hash map grows with the batch only, which keeps a store-backed
+		// trainer's memory independent of the graph's size.
+		bopts.DenseLimit = 1
+	}
 	loader, err := sampling.NewGASLoader(d.Graph, d.Ptr, sampling.GASLoaderOptions{
 		GAS: bopts, PartsPerBatch: g.PartsPerBatch, Shuffle: true, Seed: seed,
 		Loader: sampling.LoaderOptions{Workers: g.LoaderWorkers},
