@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
@@ -42,6 +43,11 @@ type Runner struct {
 	auto bool // BufferSize grows to fit a request
 	pool *history.Pool
 	log  *slog.Logger
+
+	// prefetched are halo pulls queued by Prefetch for the batch whose
+	// halo is prefetchHalo.
+	prefetched   []*history.PullHandle
+	prefetchHalo []int32
 
 	// IO accumulates the wall time spent inside pulls' Wait and pushes'
 	// submission and fences on the caller's goroutine: the history I/O the
@@ -83,6 +89,7 @@ func NewRunner(m Model, tables []history.Table, opts history.Options) (*Runner, 
 
 // Close fences and frees the pool (not the tables).
 func (r *Runner) Close() error {
+	r.dropPrefetch()
 	if r.pool == nil {
 		return nil
 	}
@@ -127,6 +134,34 @@ func (r *Runner) ensure(ctx context.Context, rows int) error {
 	return nil
 }
 
+// Prefetch queues the pulls of halo's rows from every history, which
+// Forward otherwise queues first thing: a caller that knows a batch's
+// nodes before it has read the batch's features calls it then, so that
+// the reads overlap the feature reads too. Forward uses the prefetched
+// pulls when its batch has the same halo (and releases them otherwise).
+func (r *Runner) Prefetch(ctx context.Context, halo []int32) error {
+	r.dropPrefetch()
+	if err := r.ensure(ctx, len(halo)); err != nil {
+		return err
+	}
+	if r.pool == nil {
+		return nil
+	}
+	r.prefetched = make([]*history.PullHandle, len(r.Tables))
+	for i := range r.prefetched {
+		r.prefetched[i] = r.pool.Pull(r.Tables[i], nil, halo)
+	}
+	r.prefetchHalo = halo
+	return nil
+}
+
+func (r *Runner) dropPrefetch() {
+	for _, h := range r.prefetched {
+		h.Release()
+	}
+	r.prefetched, r.prefetchHalo = nil, nil
+}
+
 // Forward runs a training (or evaluation-mode) forward pass over batch b
 // with push-and-pull and returns the last layer's output for the in-batch
 // rows. Pulls of every history's halo rows are queued first; after layer
@@ -136,12 +171,19 @@ func (r *Runner) ensure(ctx context.Context, rows int) error {
 func (r *Runner) Forward(ctx context.Context, t *ad.Tape, b *Batch) (*ad.Var, error) {
 	L := r.Model.NumLayers()
 	halo := b.Halo()
-	if err := r.ensure(ctx, len(halo)); err != nil {
-		return nil, err
-	}
-	pulls := make([]*history.PullHandle, L-1)
-	for i := range pulls {
-		pulls[i] = r.pool.Pull(r.Tables[i], nil, halo)
+	var pulls []*history.PullHandle
+	if r.prefetched != nil && slices.Equal(r.prefetchHalo, halo) {
+		pulls = r.prefetched
+		r.prefetched, r.prefetchHalo = nil, nil
+	} else {
+		r.dropPrefetch()
+		if err := r.ensure(ctx, len(halo)); err != nil {
+			return nil, err
+		}
+		pulls = make([]*history.PullHandle, L-1)
+		for i := range pulls {
+			pulls[i] = r.pool.Pull(r.Tables[i], nil, halo)
+		}
 	}
 	defer func() {
 		for _, h := range pulls {

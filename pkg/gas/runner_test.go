@@ -284,6 +284,11 @@ func trainRun(t *testing.T, f *fixture, c models.Config, o Options, opts history
 			if err := bt.Build(ctx, group, gb); err != nil {
 				t.Fatal(err)
 			}
+			if !opts.Sync { // the asynchronous runs prefetch, the reference does not
+				if err := run.Prefetch(ctx, gb.NID[gb.BatchSize:]); err != nil {
+					t.Fatal(err)
+				}
+			}
 			b, err := Assemble(ctx, f.src, tp, gb, &x)
 			if err != nil {
 				t.Fatal(err)

@@ -254,6 +254,10 @@ func (s *gasStep) step(ctx context.Context, gb *sampling.GASBatch) (float64, int
 	if len(s.rows) == 0 {
 		return 0, 0, nil
 	}
+	// Queue the history pulls before reading the features: they overlap.
+	if err := s.runner.Prefetch(ctx, b.Halo()); err != nil {
+		return 0, 0, err
+	}
 	if b, err = gas.Assemble(ctx, s.src, s.tp, gb, &s.x); err != nil {
 		return 0, 0, err
 	}
