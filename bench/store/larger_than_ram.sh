@@ -38,6 +38,7 @@ ts() { date +%s.%N; }
 cmd_gen="$WORK/gnnctl generate rmat --out $WORK/graph --scale $SCALE --edge-factor 2 --features 0 --classes 0 --seed 1"
 cmd_npy="$WORK/npygen -rows $rows -cols $COLS -seed 1 -out $WORK/x.npy"
 cmd_ingest="$WORK/gnnctl ingest --out $WORK/store --features $WORK/x.npy $WORK/graph"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cmd_read="GOMEMLIMIT=${GOMEMLIMIT_MIB}MiB $WORK/ramreader -dir $WORK/store -time ${READ_SECONDS}s -seed 1 -row-cache-mib $ROW_CACHE_MIB -block-cache-mib $BLOCK_CACHE_MIB"
 
 t0=$(ts); echo "$cmd_gen" >&2; $cmd_gen >&2; t1=$(ts)
@@ -58,10 +59,12 @@ if [ -w /sys/fs/cgroup/memory ] && mkdir "$cg" 2>/dev/null; then
   [ -e "$cg/memory.memsw.limit_in_bytes" ] && echo "$limit_bytes" > "$cg/memory.memsw.limit_in_bytes" || true
   how="cgroup v1 memory.limit_in_bytes=${MEM_LIMIT_MIB} MiB (page cache included), GOMEMLIMIT=${GOMEMLIMIT_MIB}MiB"
   echo "$cmd_read  (in $cg)" >&2
+  cpu_pressure=n/a
   set +e
   bash -c "echo \$\$ > $cg/cgroup.procs; exec env $cmd_read" > "$WORK/read.json" 2> "$WORK/read.err"
   rc=$?
   set -e
+  cpu_pressure=$(awk '/^some/{split($3,a,"="); print a[2]}' /proc/pressure/cpu 2>/dev/null || echo n/a)
   cg_max=$(cat "$cg/memory.max_usage_in_bytes")
   cg_failcnt=$(cat "$cg/memory.failcnt")
   cg_oom=$(grep -E '^oom_kill ' "$cg/memory.oom_control" | awk '{print $2}' || echo "n/a")
@@ -69,6 +72,7 @@ if [ -w /sys/fs/cgroup/memory ] && mkdir "$cg" 2>/dev/null; then
 else
   how="ulimit -v ${MEM_LIMIT_MIB} MiB (virtual memory), GOMEMLIMIT=${GOMEMLIMIT_MIB}MiB"
   echo "$cmd_read  (ulimit -v)" >&2
+  cpu_pressure=n/a
   set +e
   bash -c "ulimit -v $((MEM_LIMIT_MIB << 10)); exec env $cmd_read" > "$WORK/read.json" 2> "$WORK/read.err"
   rc=$?
@@ -98,17 +102,19 @@ mib() { awk -v b="$1" 'BEGIN{printf "%.0f", b/1048576}'; }
   echo "| step | result |"
   echo "| --- | --- |"
   echo "| generate graph + features | $(awk -v a=$t0 -v b=$t2 'BEGIN{printf "%.0f", b-a}') s |"
-  echo "| ingest | $(awk -v a=$t2 -v b=$t3 'BEGIN{printf "%.0f", b-a}') s ($(awk -v s=$feat_bytes -v a=$t2 -v b=$t3 'BEGIN{printf "%.0f", s/1048576/(b-a)}') MiB/s of features), writer peak RSS $((ingest_rss_kib >> 10)) MiB (not limited) |"
+  echo "| ingest (edges, then features) | $(awk -v a=$t2 -v b=$t3 'BEGIN{printf "%.0f", b-a}') s in all; $(grep -E '^(edges|store edges|features): done' "$WORK/ingest.time" | sed 's/|/ /g' | paste -sd ';' -); writer peak RSS $((ingest_rss_kib >> 10)) MiB (not limited) |"
   echo "| store on disk | $(gib $store_bytes) GiB |"
   if [ "$rc" -eq 0 ]; then
     echo "| reader exit | 0 (no error, every value verified) |"
-    echo "| random 1024-row gathers | $(j "d['batches']") batches in $(j "round(d['seconds'])") s = $(j "round(d['rows_per_sec'])") rows/s (row cache hit rate $(j "round(100*d['row_cache_hit_rate'],1)")%) |"
+    echo "| random 1024-row gathers | $(j "d['batches']") batches in $(j "round(d['seconds'])") s = $(j "round(d['rows_per_sec'])") rows/s (row cache hit rate $(j "round(100*d['row_cache_hit_rate'],1)")%), reads started cold (store files evicted from the page cache) |"
+    echo "| reader CPU time / disk reads | $(j "round(d['cpu_seconds'],1)") s of CPU in $(j "round(d['seconds'])") s ($(j "round(100*d['cpu_seconds']/d['seconds'])")% of one core; CPU pressure 'some' avg60 during the run: $cpu_pressure%) / $(j "d['disk_read_bytes']>>20") MiB read from disk |"
     echo "| neighbour lookups | $(j "d['neighbor_queries']") nodes, $(j "d['neighbors']") neighbours |"
     echo "| reader peak RSS (sampled VmRSS / VmHWM) | $(j "d['max_rss_bytes']>>20") MiB / $(j "d['vm_hwm_bytes']>>20") MiB (limit ${MEM_LIMIT_MIB} MiB) |"
     echo "| reader peak Go heap | $(j "d['max_go_heap_bytes']>>20") MiB |"
   else
     echo "| reader exit | **$rc: failed** ($(tail -1 "$WORK/read.err")) |"
   fi
+  echo "| machine load average (before / after) | $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other jobs) |"
   echo "| cgroup peak usage (incl. page cache) / failcnt / oom_kill | $( [ "$cg_max" = n/a ] && echo n/a || mib "$cg_max") MiB / $cg_failcnt / $cg_oom |"
 } > bench/store/larger_than_ram.result.md
 cat bench/store/larger_than_ram.result.md >&2

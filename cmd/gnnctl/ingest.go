@@ -66,7 +66,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	batch := fs.Int("batch", 1<<16, "rows per atomic write")
 	resume := fs.Bool("resume", false, "continue an interrupted ingest into the same folder")
 	acks := fs.Bool("acks", false, "print \"ack ATTR LO HI\" on stdout after each acknowledged (durable) write")
-	compact := fs.Bool("compact", true, "compact the store after the ingest (faster reads)")
+	compact := fs.Bool("compact", false, "compact the whole store after the ingest (rarely needed: large writes are ingested straight into the bottom level)")
 	blockCache := fs.Int64("block-cache-mib", 64, "Pebble block cache size in MiB")
 	verbose := fs.Bool("v", false, "log details to stderr")
 	fs.Usage = func() {

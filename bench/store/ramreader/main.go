@@ -19,6 +19,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gnnscale/gnnscale/bench/store/synth"
@@ -26,6 +27,7 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
+	"golang.org/x/sys/unix"
 )
 
 type result struct {
@@ -43,6 +45,8 @@ type result struct {
 	StoreRows    int64   `json:"store_rows"`
 	StoreCols    int     `json:"store_cols"`
 	StoreDiskGiB float64 `json:"store_disk_gib"`
+	CPUSeconds   float64 `json:"cpu_seconds"`
+	ReadBytes    int64   `json:"disk_read_bytes"`
 }
 
 func main() {
@@ -53,6 +57,8 @@ func main() {
 	rowCache := flag.Int64("row-cache-mib", 512, "RowCacheBytes in MiB")
 	blockCache := flag.Int64("block-cache-mib", 256, "BlockCacheBytes in MiB")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to `file`")
+	parallel := flag.Int("read-parallelism", 0, "pebblestore ReadParallelism (0: its default)")
+	evict := flag.Bool("evict", true, "drop the store's files from the page cache first, so reads start cold and the page cache they fill is charged to this process's cgroup")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -61,7 +67,13 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	res, err := run(*dir, *dur, *batch, *seed, *rowCache<<20, *blockCache<<20)
+	if *evict {
+		if err := evictFiles(*dir); err != nil {
+			fmt.Fprintln(os.Stderr, "ramreader:", err)
+			os.Exit(1)
+		}
+	}
+	res, err := run(*dir, *dur, *batch, *seed, *rowCache<<20, *blockCache<<20, *parallel)
 	if err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "ramreader:", err)
@@ -70,11 +82,11 @@ func main() {
 	json.NewEncoder(os.Stdout).Encode(res)
 }
 
-func run(dir string, dur time.Duration, batch int, seed uint64, rowCache, blockCache int64) (*result, error) {
+func run(dir string, dur time.Duration, batch int, seed uint64, rowCache, blockCache int64, parallel int) (*result, error) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b, err := pebblestore.OpenBackend(dir, &pebblestore.Options{ReadOnly: true, Logger: quiet,
-		RowCacheBytes: rowCache, BlockCacheBytes: blockCache, MemTableBytes: 4 << 20})
+		RowCacheBytes: rowCache, BlockCacheBytes: blockCache, MemTableBytes: 4 << 20, ReadParallelism: parallel})
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +144,11 @@ func run(dir string, dur time.Duration, batch int, seed uint64, rowCache, blockC
 	}
 	res.Seconds = time.Since(t0).Seconds()
 	res.RowsPerSec = float64(res.Rows) / res.Seconds
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		res.CPUSeconds = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+		res.ReadBytes = ru.Inblock * 512
+	}
 	rss, hwm := procStatus()
 	res.MaxRSS, res.HWM = max(res.MaxRSS, rss), max(res.HWM, hwm)
 	st := b.Stats()
@@ -167,4 +184,28 @@ func procStatus() (rss, hwm int64) {
 		}
 	}
 	return rss, hwm
+}
+
+// evictFiles drops dir's files from the page cache (posix_fadvise
+// DONTNEED), after syncing them.
+func evictFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		f, err := os.Open(dir + "/" + e.Name())
+		if err != nil {
+			return err
+		}
+		err = unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

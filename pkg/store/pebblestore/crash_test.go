@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,13 +29,32 @@ const (
 
 var crashKey = store.Key{Group: "n", Name: "x"}
 
+// rangeMode makes batches contiguous row ranges written with PutRange
+// through ingested sstables (Options.IngestMinBytes = 1) instead of
+// scattered rows written with Put.
+var rangeMode bool
+
+// crashOptions are the options of the crash tests' writers.
+func crashOptions(fs vfs.FS) *Options {
+	o := &Options{FS: fs, Logger: quietLog, MemTableBytes: 1 << 20}
+	if rangeMode {
+		o.IngestMinBytes = 1
+	}
+	return o
+}
+
+var batchPerm = rand.New(rand.NewPCG(99, 0)).Perm(crashRows)
+
 // batchIDs returns the rows of batch i: a fixed pseudo-random subset,
-// disjoint from every other batch's.
+// disjoint from every other batch's (rows [i*B, (i+1)*B) in range mode).
 func batchIDs(i int) []int64 {
 	ids := make([]int64, crashBatch)
-	perm := rand.New(rand.NewPCG(99, 0)).Perm(crashRows)
 	for j := range ids {
-		ids[j] = int64(perm[i*crashBatch+j])
+		if rangeMode {
+			ids[j] = int64(i*crashBatch + j)
+		} else {
+			ids[j] = int64(batchPerm[i*crashBatch+j])
+		}
 	}
 	return ids
 }
@@ -45,6 +65,9 @@ func batchValue(i int) float32 { return float32(i + 1) }
 func putBatch(ctx context.Context, s *store.Store, i int) error {
 	src := tensor.New(crashBatch, crashCols)
 	src.Fill(batchValue(i))
+	if rangeMode {
+		return s.PutRange(ctx, crashKey, int64(i*crashBatch), src)
+	}
 	return s.Put(ctx, crashKey, batchIDs(i), src)
 }
 
@@ -113,11 +136,19 @@ func checkRecovered(t *testing.T, s *store.Store, acked, started int) {
 // batches, and checks each image reopens with every acknowledged batch and
 // no torn one.
 func TestCrashCloneKeepsAcknowledgedWrites(t *testing.T) {
+	for _, rm := range []bool{false, true} {
+		rangeMode = rm
+		t.Run(map[bool]string{false: "put", true: "ingest"}[rm], testCrashClone)
+	}
+	rangeMode = false
+}
+
+func testCrashClone(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 1))
 	fs := vfs.NewCrashableMem()
-	s, err := Open("db", &Options{FS: fs, Logger: quietLog, MemTableBytes: 1 << 20})
+	s, err := Open("db", crashOptions(fs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +200,12 @@ func TestCrashCloneKeepsAcknowledgedWrites(t *testing.T) {
 		}
 		checkRecovered(t, c, bounds[k][0], bounds[k][1])
 		c.Close()
+		names, _ := img.List("db")
+		for _, n := range names {
+			if strings.HasPrefix(n, ingestPrefix) {
+				t.Fatalf("image %d: %s left behind after reopen", k, n)
+			}
+		}
 	}
 }
 
@@ -176,6 +213,12 @@ func TestCrashCloneKeepsAcknowledgedWrites(t *testing.T) {
 // index written in many batches: the image holds the old version or the new
 // one, never a mix, and reopening removes the orphaned blocks.
 func TestCrashDuringLargeEdgePut(t *testing.T) {
+	for _, ingest := range []int64{-1, 1} {
+		t.Run(map[int64]string{-1: "batches", 1: "ingest"}[ingest], func(t *testing.T) { testCrashEdgePut(t, ingest) })
+	}
+}
+
+func testCrashEdgePut(t *testing.T, ingestMin int64) {
 	old := batchBytes
 	batchBytes = 4 << 10 // many batches
 	t.Cleanup(func() { batchBytes = old })
@@ -189,7 +232,7 @@ func TestCrashDuringLargeEdgePut(t *testing.T) {
 	}
 	v1, v2 := mk(500, 4000, 1), mk(800, 20000, 2)
 	fs := vfs.NewCrashableMem()
-	s, err := Open("db", &Options{FS: fs, Logger: quietLog, EdgeBlockBytes: 512})
+	s, err := Open("db", &Options{FS: fs, Logger: quietLog, EdgeBlockBytes: 512, IngestMinBytes: ingestMin})
 	if err != nil {
 		t.Fatal(err)
 	}

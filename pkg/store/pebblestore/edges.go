@@ -340,21 +340,8 @@ func (b *Backend) PutTopology(ctx context.Context, et store.EdgeType, t *store.T
 	}()
 	batch := b.db.NewBatch()
 	defer func() { batch.Close() }()
-	var kb [9]byte
-	first = 0
-	for _, last := range dir {
-		batch.Set(blockKey(kb[:0], id, last), encodeBlock(t, first, int(last)-first+1), nil)
-		first = int(last) + 1
-		if batch.Len() >= batchBytes {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := batch.Commit(pebble.NoSync); err != nil {
-				return err
-			}
-			batch.Close()
-			batch = b.db.NewBatch()
-		}
+	if err := b.writeBlocks(ctx, t, dir, id, &batch); err != nil {
+		return err
 	}
 	rec := edgeRecord{id: id, numNodes: t.NumNodes, numEdges: t.NumEdges(), weighted: t.Weight != nil, timed: t.Time != nil}
 	enc := make([]byte, 4*len(dir))
@@ -382,6 +369,46 @@ func (b *Backend) PutTopology(ctx context.Context, et store.EdgeType, t *store.T
 	b.edges[et] = nt
 	if old != nil {
 		old.dropped.Store(true)
+	}
+	return nil
+}
+
+// writeBlocks writes the blocks of t under table id: one ingested sstable
+// when the index is large (Options.IngestMinBytes), else unsynced batches
+// of about 32 MiB (the final synced commit of the caller makes them
+// durable). *batch is the batch the caller commits last.
+func (b *Backend) writeBlocks(ctx context.Context, t *store.Topology, dir []int32, id uint32, batch **pebble.Batch) error {
+	var kb [9]byte
+	est := t.NumEdges()*24 + int64(t.NumNodes)*4
+	if m := b.opts.IngestMinBytes; m > 0 && est >= m {
+		sst, err := b.newSST()
+		if err != nil {
+			return err
+		}
+		first := 0
+		for _, last := range dir {
+			if err := sst.set(blockKey(kb[:0], id, last), encodeBlock(t, first, int(last)-first+1)); err != nil {
+				sst.abort()
+				return err
+			}
+			first = int(last) + 1
+		}
+		return sst.ingest(ctx)
+	}
+	first := 0
+	for _, last := range dir {
+		(*batch).Set(blockKey(kb[:0], id, last), encodeBlock(t, first, int(last)-first+1), nil)
+		first = int(last) + 1
+		if (*batch).Len() >= batchBytes {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := (*batch).Commit(pebble.NoSync); err != nil {
+				return err
+			}
+			(*batch).Close()
+			*batch = b.db.NewBatch()
+		}
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("run by the crash tests")
 	}
 	first, _ := strconv.Atoi(os.Getenv("GNNSCALE_CRASH_FIRST"))
+	rangeMode = os.Getenv("GNNSCALE_CRASH_RANGE") == "1"
 	failSync, _ := strconv.Atoi(os.Getenv("GNNSCALE_CRASH_FAIL_SYNC"))
 	var fs vfs.FS = vfs.Default
 	var armed atomic.Bool
@@ -46,7 +47,7 @@ func TestCrashChild(t *testing.T) {
 			return nil
 		}))
 	}
-	s, err := Open(dir, &Options{FS: fs, Logger: quietLog, MemTableBytes: 1 << 20})
+	s, err := Open(dir, crashOptions(fs))
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
@@ -83,7 +84,8 @@ func startChild(t *testing.T, dir string, first, failSync int) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "GNNSCALE_CRASH_CHILD="+dir,
-		"GNNSCALE_CRASH_FIRST="+strconv.Itoa(first), "GNNSCALE_CRASH_FAIL_SYNC="+strconv.Itoa(failSync))
+		"GNNSCALE_CRASH_FIRST="+strconv.Itoa(first), "GNNSCALE_CRASH_FAIL_SYNC="+strconv.Itoa(failSync),
+		"GNNSCALE_CRASH_RANGE="+map[bool]string{false: "0", true: "1"}[rangeMode])
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +130,14 @@ func TestSIGKILLKeepsAcknowledgedBatches(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
+	for _, rm := range []bool{false, true} {
+		rangeMode = rm
+		t.Run(map[bool]string{false: "put", true: "ingest"}[rm], testSIGKILL)
+	}
+	rangeMode = false
+}
+
+func testSIGKILL(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 2))

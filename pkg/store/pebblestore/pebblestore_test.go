@@ -45,6 +45,10 @@ func TestConformance(t *testing.T) {
 		{"tiny-cache", func() pebblestore.Options {
 			return pebblestore.Options{FS: vfs.NewMem(), RowCacheBytes: 64 << 10, ChunkBytes: 256, ReadParallelism: 3}
 		}},
+		// Every PutRange and edge put through an ingested sstable.
+		{"ingest-all", func() pebblestore.Options {
+			return pebblestore.Options{FS: vfs.NewMem(), IngestMinBytes: 1, ChunkBytes: 64, EdgeBlockBytes: 256}
+		}},
 	}
 	for _, c := range configs {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,7 +67,9 @@ func TestConformance(t *testing.T) {
 func TestDurable(t *testing.T) {
 	storetest.RunDurable(t, func(t *testing.T) func() storetest.Store {
 		dir := t.TempDir()
-		return func() storetest.Store { return open(t, dir, pebblestore.Options{ChunkBytes: 64, EdgeBlockBytes: 256}) }
+		return func() storetest.Store {
+			return open(t, dir, pebblestore.Options{ChunkBytes: 64, EdgeBlockBytes: 256, IngestMinBytes: 4096})
+		}
 	})
 }
 
@@ -84,6 +90,9 @@ func TestMetamorphic(t *testing.T) {
 			}},
 			storetest.Named{Name: "pebble-nocache", New: func(t *testing.T) storetest.Store {
 				return open(t, "db", pebblestore.Options{FS: vfs.NewMem(), RowCacheBytes: -1, ReadParallelism: 1})
+			}},
+			storetest.Named{Name: "pebble-ingest", New: func(t *testing.T) storetest.Store {
+				return open(t, "db", pebblestore.Options{FS: vfs.NewMem(), IngestMinBytes: 1, ChunkBytes: 16})
 			}},
 		)
 	}

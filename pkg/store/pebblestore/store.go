@@ -17,6 +17,8 @@ import (
 // safe for concurrent use.
 type Backend struct {
 	opts  Options
+	dir   string
+	popts *pebble.Options
 	db    *pebble.DB
 	bc    interface{ Unref() }
 	rc    *rowCache // nil when disabled
@@ -75,7 +77,7 @@ func OpenBackend(dir string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pebblestore: open %s: %w", dir, err)
 	}
-	b := &Backend{opts: o, db: db, attrs: map[store.Key]*table{}, edges: map[store.EdgeType]*edgeTable{}}
+	b := &Backend{opts: o, dir: dir, popts: po, db: db, attrs: map[store.Key]*table{}, edges: map[store.EdgeType]*edgeTable{}}
 	if o.RowCacheBytes > 0 {
 		b.rc = newRowCache(o.RowCacheBytes)
 	}
@@ -167,6 +169,9 @@ func (b *Backend) load() error {
 	}
 	if b.opts.ReadOnly {
 		return nil
+	}
+	if err := b.removeIngestFiles(); err != nil {
+		return err
 	}
 	batch := b.db.NewBatch()
 	defer batch.Close()

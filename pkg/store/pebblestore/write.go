@@ -24,8 +24,15 @@ func (t *table) Put(ctx context.Context, ids []int64, src *tensor.Dense) error {
 	return t.write(ctx, ws, src)
 }
 
-// PutRange implements store.TableRangePutter.
+// PutRange implements store.TableRangePutter. A range of at least
+// Options.IngestMinBytes is written as an ingested sstable.
 func (t *table) PutRange(ctx context.Context, lo int64, src *tensor.Dense) error {
+	if err := t.b.checkWritable(); err != nil {
+		return err
+	}
+	if m := t.b.opts.IngestMinBytes; m > 0 && int64(src.Rows)*int64(t.rowBytes) >= m {
+		return t.putRangeIngest(ctx, lo, src)
+	}
 	ws := make([]rowWrite, src.Rows)
 	for i := range ws {
 		ws[i] = rowWrite{id: lo + int64(i), pos: i}
