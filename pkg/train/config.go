@@ -86,11 +86,27 @@ type OptimConfig struct {
 
 // LoopConfig controls the training loop.
 type LoopConfig struct {
-	Epochs int `yaml:"epochs"` // default 200
+	Epochs int `yaml:"epochs"` // default 200 (the maximum with Patience)
 	// EvalEvery evaluates every n epochs (default 1); model selection
 	// sees only evaluated epochs.
 	EvalEvery int `yaml:"eval_every"`
+	// Select is the model-selection criterion over evaluated epochs:
+	// "val_acc" (default; the first epoch with the highest validation
+	// accuracy, as PyG's examples and PyGAS) or "val_loss" (the lowest
+	// validation cross-entropy, the later epoch on ties, as Shchur et
+	// al.'s gnn-benchmark).
+	Select string `yaml:"select"`
+	// Patience stops a seed early once this many epochs have passed since
+	// the selected epoch (checked at evaluations); 0 trains all Epochs.
+	// Mode full only.
+	Patience int `yaml:"patience"`
 }
+
+// Selection criteria of LoopConfig.Select.
+const (
+	SelectValAcc  = "val_acc"
+	SelectValLoss = "val_loss"
+)
 
 // OutputConfig controls what a run writes.
 type OutputConfig struct {
@@ -120,6 +136,9 @@ func (c *Config) EnsureDefaults() {
 	}
 	if c.Train.EvalEvery == 0 {
 		c.Train.EvalEvery = 1
+	}
+	if c.Train.Select == "" {
+		c.Train.Select = SelectValAcc
 	}
 	if c.Output.Dir == "" {
 		c.Output.Dir = "runs"
@@ -190,6 +209,21 @@ func (c *Config) Validate() error {
 	}
 	if c.Train.EvalEvery < 1 {
 		bad("train.eval_every: %d, want >= 1", c.Train.EvalEvery)
+	}
+	switch c.Train.Select {
+	case SelectValAcc:
+	case SelectValLoss:
+		if c.Mode != "full" {
+			bad("train.select: %q is supported in mode full only", c.Train.Select)
+		}
+	default:
+		bad("train.select: %q is not one of %s, %s", c.Train.Select, SelectValAcc, SelectValLoss)
+	}
+	if c.Train.Patience < 0 {
+		bad("train.patience: %d, want >= 0", c.Train.Patience)
+	}
+	if c.Train.Patience > 0 && c.Mode != "full" {
+		bad("train.patience: early stopping is supported in mode full only")
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...))

@@ -17,25 +17,34 @@ import (
 // Epoch is what one epoch of one seed reports. Accuracies are fractions
 // in [0, 1]; they are NaN on epochs that were not evaluated.
 type Epoch struct {
-	Seed         uint64  `json:"seed"`
-	Epoch        int     `json:"epoch"`
-	Loss         float64 `json:"loss"`
-	TrainAcc     float64 `json:"train_acc"`
-	ValAcc       float64 `json:"val_acc"`
-	TestAcc      float64 `json:"test_acc"`
+	Seed     uint64  `json:"seed"`
+	Epoch    int     `json:"epoch"`
+	Loss     float64 `json:"loss"`
+	TrainAcc float64 `json:"train_acc"`
+	ValAcc   float64 `json:"val_acc"`
+	TestAcc  float64 `json:"test_acc"`
+	// ValLoss is the validation cross-entropy in evaluation mode (mode
+	// full; NaN on epochs that were not evaluated, 0 when not computed).
+	ValLoss      float64 `json:"val_loss"`
 	BestValAcc   float64 `json:"best_val_acc"`
 	BestTestAcc  float64 `json:"best_test_acc"`
 	EpochSeconds float64 `json:"epoch_seconds"` // training step only
 	EvalSeconds  float64 `json:"eval_seconds"`
 }
 
-// SeedResult is the outcome of training one seed: the epoch with the best
-// validation accuracy and the test accuracy there.
+// SeedResult is the outcome of training one seed: the selected epoch
+// (best validation accuracy, or lowest validation loss with train.select
+// val_loss) and the accuracies there.
 type SeedResult struct {
-	Seed         uint64    `json:"seed"`
-	BestEpoch    int       `json:"best_epoch"`
-	ValAcc       float64   `json:"val_acc"`
-	TestAcc      float64   `json:"test_acc"`
+	Seed      uint64  `json:"seed"`
+	BestEpoch int     `json:"best_epoch"`
+	ValAcc    float64 `json:"val_acc"`
+	TestAcc   float64 `json:"test_acc"`
+	// ValLoss is the validation loss at BestEpoch (mode full).
+	ValLoss float64 `json:"val_loss,omitempty"`
+	// EpochsRun is the number of epochs trained (fewer than train.epochs
+	// when early stopping ended the seed; mode full).
+	EpochsRun    int       `json:"epochs_run,omitempty"`
 	EpochSeconds []float64 `json:"-"`
 }
 
@@ -59,10 +68,16 @@ func NewOptimizer(c OptimConfig, m models.Model) (optim.Optimizer, error) {
 
 // FullBatch trains a fresh model on the whole graph for cfg.Train.Epochs
 // epochs with seed seed (parameter init and dropout), evaluating every
-// EvalEvery epochs, and selects the epoch with the best validation
-// accuracy (the first such). On return the model holds the parameters of
-// that epoch. onEpoch, if not nil, is called after every epoch.
+// EvalEvery epochs, and selects an evaluated epoch by cfg.Train.Select:
+// the best validation accuracy (the first such) or the lowest validation
+// loss (the last such). With cfg.Train.Patience > 0 it stops once that
+// many epochs have passed since the selected one. On return the model
+// holds the parameters of the selected epoch. onEpoch, if not nil, is
+// called after every epoch.
 func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backend, onEpoch func(Epoch)) (*SeedResult, models.Model, error) {
+	if len(d.Split.Valid) == 0 {
+		return nil, nil, fmt.Errorf("train: dataset %s: split %q has no validation nodes; model selection needs them", d.Name, d.Split.Name)
+	}
 	m, err := models.Build(cfg.Model, d.X.Cols, d.NumClasses, rand.New(rand.NewPCG(seed, 0x6e6e)))
 	if err != nil {
 		return nil, nil, err
@@ -73,7 +88,8 @@ func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels
 	}
 	params := m.Params()
 	best := snapshot(params)
-	res := &SeedResult{Seed: seed, ValAcc: -1}
+	res := &SeedResult{Seed: seed, ValAcc: -1, ValLoss: math.Inf(1)}
+	byLoss := cfg.Train.Select == SelectValLoss
 	tp := ad.New(b, ad.WithSeed(seed))
 	x := d.Input(tp)
 	for epoch := 1; epoch <= cfg.Train.Epochs; epoch++ {
@@ -93,25 +109,35 @@ func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels
 		opt.Step()
 		tp.Reset()
 		ep := Epoch{Seed: seed, Epoch: epoch, Loss: lossValue, EpochSeconds: time.Since(start).Seconds(),
-			TrainAcc: math.NaN(), ValAcc: math.NaN(), TestAcc: math.NaN()}
+			TrainAcc: math.NaN(), ValAcc: math.NaN(), TestAcc: math.NaN(), ValLoss: math.NaN()}
 		if math.IsNaN(lossValue) || math.IsInf(lossValue, 0) {
 			return nil, nil, fmt.Errorf("train: seed %d epoch %d: loss is %v (diverged; lower optim.lr?)", seed, epoch, lossValue)
 		}
 
+		stop := false
 		if epoch%cfg.Train.EvalEvery == 0 || epoch == cfg.Train.Epochs {
 			es := time.Now()
-			tr, va, te := Evaluate(tp, m, d)
-			ep.TrainAcc, ep.ValAcc, ep.TestAcc = tr, va, te
+			acc, vl := evaluate(tp, m, d)
+			ep.TrainAcc, ep.ValAcc, ep.TestAcc, ep.ValLoss = acc[0], acc[1], acc[2], vl
 			ep.EvalSeconds = time.Since(es).Seconds()
-			if va > res.ValAcc {
-				res.ValAcc, res.TestAcc, res.BestEpoch = va, te, epoch
+			better := acc[1] > res.ValAcc
+			if byLoss {
+				better = vl <= res.ValLoss // gnn-benchmark: ties move to the later epoch
+			}
+			if better {
+				res.ValAcc, res.TestAcc, res.ValLoss, res.BestEpoch = acc[1], acc[2], vl, epoch
 				copyParams(best, params)
 			}
+			stop = cfg.Train.Patience > 0 && epoch-res.BestEpoch >= cfg.Train.Patience
 		}
 		ep.BestValAcc, ep.BestTestAcc = res.ValAcc, res.TestAcc
 		res.EpochSeconds = append(res.EpochSeconds, ep.EpochSeconds)
+		res.EpochsRun = epoch
 		if onEpoch != nil {
 			onEpoch(ep)
+		}
+		if stop {
+			break
 		}
 	}
 	restoreParams(params, best)
@@ -121,15 +147,44 @@ func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels
 // Evaluate runs the model in evaluation mode without recording gradients
 // and returns train, validation and test accuracy.
 func Evaluate(tp *ad.Tape, m models.Model, d *Data) (train, val, test float64) {
+	acc, _ := evaluate(tp, m, d)
+	return acc[0], acc[1], acc[2]
+}
+
+// evaluate is Evaluate that also returns the validation cross-entropy.
+func evaluate(tp *ad.Tape, m models.Model, d *Data) (acc [3]float64, valLoss float64) {
 	tp.SetTraining(false)
 	tp.SetNoGrad(true)
 	out := m.Forward(tp, d.Adj, d.Input(tp))
-	train = Accuracy(out.Value, d.Labels, d.Split.Train)
-	val = Accuracy(out.Value, d.Labels, d.Split.Valid)
-	test = Accuracy(out.Value, d.Labels, d.Split.Test)
+	acc[0] = Accuracy(out.Value, d.Labels, d.Split.Train)
+	acc[1] = Accuracy(out.Value, d.Labels, d.Split.Valid)
+	acc[2] = Accuracy(out.Value, d.Labels, d.Split.Test)
+	valLoss = CrossEntropy(out.Value, d.Labels, d.Split.Valid)
 	tp.Reset()
 	tp.SetNoGrad(false)
-	return train, val, test
+	return acc, valLoss
+}
+
+// CrossEntropy returns the mean over rows of -log softmax(logits)[label]
+// (torch's F.cross_entropy), computed in float64; NaN for no rows.
+func CrossEntropy(logits *tensor.Dense, labels []int32, rows []int32) float64 {
+	if len(rows) == 0 {
+		return math.NaN()
+	}
+	var total float64
+	for _, r := range rows {
+		row := logits.Row(int(r))
+		hi := math.Inf(-1)
+		for _, v := range row {
+			hi = max(hi, float64(v))
+		}
+		var s float64
+		for _, v := range row {
+			s += math.Exp(float64(v) - hi)
+		}
+		total += hi + math.Log(s) - float64(row[labels[r]])
+	}
+	return total / float64(len(rows))
 }
 
 // Accuracy returns the fraction of rows whose arg-max logit is the label

@@ -109,7 +109,8 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 		if err != nil {
 			return nil, err
 		}
-		log.Info("seed done", "seed", seed, "best_epoch", res.BestEpoch, "val_acc", res.ValAcc, "test_acc", res.TestAcc)
+		log.Info("seed done", "seed", seed, "best_epoch", res.BestEpoch, "epochs_run", res.EpochsRun,
+			"val_acc", res.ValAcc, "test_acc", res.TestAcc)
 		sum.Runs = append(sum.Runs, *res)
 		secs = append(secs, res.EpochSeconds...)
 		if !cfg.Output.NoCheckpoint {
@@ -154,7 +155,8 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 	return sum, nil
 }
 
-// jsonEpoch replaces NaN accuracies (not evaluated) by nulls for JSON.
+// jsonEpoch replaces NaN accuracies (not evaluated) by nulls for JSON;
+// val_loss is null also when it was not computed (0, mode gas).
 func jsonEpoch(e Epoch) map[string]any {
 	f := func(v float64) any {
 		if math.IsNaN(v) {
@@ -162,9 +164,13 @@ func jsonEpoch(e Epoch) map[string]any {
 		}
 		return v
 	}
+	vl := f(e.ValLoss)
+	if e.ValLoss == 0 {
+		vl = nil
+	}
 	return map[string]any{
 		"seed": e.Seed, "epoch": e.Epoch, "loss": e.Loss, "train_acc": f(e.TrainAcc), "val_acc": f(e.ValAcc),
-		"test_acc": f(e.TestAcc), "best_val_acc": f(e.BestValAcc), "best_test_acc": f(e.BestTestAcc),
+		"test_acc": f(e.TestAcc), "val_loss": vl, "best_val_acc": f(e.BestValAcc), "best_test_acc": f(e.BestTestAcc),
 		"epoch_seconds": e.EpochSeconds, "eval_seconds": e.EvalSeconds,
 	}
 }
