@@ -7,14 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds=${SEEDS:-10}
 out=bench/out/gnn/accuracy
-mkdir -p "$out" bin
-go build -o bin/trainer ./cmd/trainer
+bin=bench/out/gnn/trainer
+mkdir -p "$out"
+go build -o "$bin" ./cmd/trainer
 cfgs=("$@")
-[ ${#cfgs[@]} -eq 0 ] && cfgs=(configs/*.yaml)
+[ ${#cfgs[@]} -eq 0 ] && cfgs=($(ls configs/*.yaml | grep -v /gas-))
 for c in "${cfgs[@]}"; do
   n=$(basename "$c" .yaml)
   echo "== $n" >&2
-  ./bin/trainer --config "$c" --seeds "$seeds" --summary "$out/$n.json" --quiet \
+  "$bin" --config "$c" --seeds "$seeds" --summary "$out/$n.json" --quiet \
     --set output.dir=bench/out/gnn/runs >"$out/$n.txt"
   tail -2 "$out/$n.txt" | head -1 >&2
 done
