@@ -31,14 +31,15 @@ func main() {
 	histDir := flag.String("history-dir", os.TempDir(), "folder for the history files")
 	full := flag.Bool("full", true, "also time full-batch epochs")
 	maxSteps := flag.Int("max-steps", 0, "steps per GAS epoch (0 = every batch)")
+	ioWorkers := flag.Int("io-workers", 1, "goroutines performing pulls (gas.io_workers)")
 	flag.Parse()
-	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *histDir, *full); err != nil {
+	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *ioWorkers, *histDir, *full); err != nil {
 		fmt.Fprintln(os.Stderr, "gasbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps int, histDir string, full bool) error {
+func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps, ioWorkers int, histDir string, full bool) error {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	yml := fmt.Sprintf(`mode: gas
@@ -46,9 +47,9 @@ dataset: {name: sbm, generator: sbm, sbm: {nodes: %d}}
 model: {name: gcn, hidden: %d, layers: %d, dropout: 0.5}
 optim: {lr: 0.01, weight_decay: 5e-4}
 train: {epochs: %d}
-gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, max_steps: %d}
+gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, max_steps: %d, io_workers: %d}
 output: {no_checkpoint: true, no_plot: true}
-`, nodes, hidden, layers, epochs, parts, per, histDir, maxSteps)
+`, nodes, hidden, layers, epochs, parts, per, histDir, maxSteps, ioWorkers)
 	cfg, err := train.Parse([]byte(yml), nil)
 	if err != nil {
 		return err
