@@ -108,7 +108,14 @@ func startChild(t *testing.T, dir string, first, failSync int) *child {
 // read consumes one line, updating acked/started; false at EOF.
 func (c *child) read(t *testing.T) (string, bool) {
 	t.Helper()
-	l, ok := <-c.lines
+	var l string
+	var ok bool
+	select {
+	case l, ok = <-c.lines:
+	case <-time.After(2 * time.Minute):
+		c.cmd.Process.Kill()
+		t.Fatalf("the child wrote nothing for 2 minutes (acked %d, started %d)", c.acked, c.started)
+	}
 	if !ok {
 		return "", false
 	}
