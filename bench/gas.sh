@@ -75,7 +75,7 @@ io=bench/out/gas-io.md
 # graph size when IO_NODES is one of SIZES): one process holding both the
 # GAS and the full-batch data needs twice the memory.
 bench/out/gas -nodes "$IO_NODES" -parts $(( IO_NODES / PER_PART )) -per "$PER_BATCH" -layers 3 -rounds "$IO_ROUNDS" \
-  -max-steps "$IO_STEPS" -full=false -history-dir "$DIR" > "$io" 2>>"$log"
+  -max-steps "$IO_STEPS" -full=false -io-workers 2 -history-dir "$DIR" > "$io" 2>>"$log"
 if [ -e "$DIR/full-$IO_NODES.json" ]; then
   fe=$(python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['epoch_seconds_median'], 2))" "$DIR/full-$IO_NODES.json")
   echo "" >> "$io"
@@ -109,12 +109,12 @@ fi
   echo "### Hiding history I/O"
   echo
   echo "GAS-GCN with 3 layers (2 file-backed histories of 64 columns), $IO_NODES-node SBM in memory,"
-  echo "$PER_PART-node partitions, $PER_BATCH per batch, an epoch cut at $IO_STEPS steps, the second of two epochs timed;"
+  echo "$PER_PART-node partitions, $PER_BATCH per batch, an epoch cut at $IO_STEPS steps, the second of two epochs timed, 2 I/O workers;"
   echo "the two runs alternate for $IO_ROUNDS rounds."
   echo "*History I/O waited* is the time the training loop spent blocked in pulls, push submission and fences."
   echo
   cat "$io"
   echo
-  echo "Command: \`bench/out/gas -nodes $IO_NODES -parts $(( IO_NODES / PER_PART )) -per $PER_BATCH -layers 3 -rounds $IO_ROUNDS -max-steps $IO_STEPS -full=false -history-dir $DIR\`."
+  echo "Command: \`bench/out/gas -nodes $IO_NODES -parts $(( IO_NODES / PER_PART )) -per $PER_BATCH -layers 3 -rounds $IO_ROUNDS -max-steps $IO_STEPS -full=false -io-workers 2 -history-dir $DIR\`."
 } > docs/benchmarks/gas.md
 echo "wrote docs/benchmarks/gas.md" >&2
