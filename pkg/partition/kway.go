@@ -7,7 +7,11 @@ import (
 
 // kway is the state of a k-way partition of one level during refinement:
 // each vertex's part, its internal (id) and external (ed) weighted degree,
-// the boundary set (vertices with ed > 0) and the part weights.
+// for every boundary vertex (ed > 0) the list of the other parts it is
+// connected to with the weight of those connections (METIS's "ckrinfo"),
+// the boundary set and the part weights. Moves keep all of it current, so
+// finding a vertex's best target costs the length of its list, not its
+// degree.
 type kway struct {
 	g      *wgraph
 	k      int
@@ -19,16 +23,25 @@ type kway struct {
 	maxpw  []int64
 	cut    int64
 
-	conn    []int32 // per-part connectivity scratch, all zero between uses
-	touched []int32
+	// The neighbour-part list of v is pool[nstart[v] : nstart[v]+nn[v]]
+	// (nstart -1: no slot yet). A slot holds min(degree, k-1) entries and
+	// is given to a vertex the first time it needs one.
+	nstart []int32
+	nn     []int32
+	pool   []nbr
 }
+
+// nbr is one entry of a neighbour-part list: part p holds neighbours of
+// the vertex joined to it by total edge weight c > 0.
+type nbr struct{ p, c int32 }
 
 func newKway(g *wgraph, k int, part []int32, maxpw []int64) *kway {
 	n := g.n()
 	r := &kway{g: g, k: k, part: part, id: make([]int32, n), ed: make([]int32, n),
 		bndPos: make([]int32, n), pw: make([]int64, k), maxpw: maxpw,
-		conn: make([]int32, k), touched: make([]int32, 0, 64)}
-	parallelFor(n, 1<<13, func(lo, hi int) {
+		nstart: make([]int32, n), nn: make([]int32, n)}
+	const chunk = 1 << 13
+	parallelFor(n, chunk, func(lo, hi int) {
 		for v := lo; v < hi; v++ {
 			pv := part[v]
 			var id, ed int32
@@ -42,18 +55,111 @@ func newKway(g *wgraph, k int, part []int32, maxpw []int64) *kway {
 			r.id[v], r.ed[v] = id, ed
 		}
 	})
-	var cut int64
+	var cut, slots int64
 	for v := 0; v < n; v++ {
 		r.pw[part[v]] += int64(g.vw[v])
 		r.bndPos[v] = -1
+		r.nstart[v] = -1
 		if r.ed[v] > 0 {
 			r.bndPos[v] = int32(len(r.bnd))
 			r.bnd = append(r.bnd, int32(v))
 			cut += int64(r.ed[v])
+			r.nstart[v] = int32(slots)
+			slots += int64(r.slotSize(int32(v)))
 		}
 	}
 	r.cut = cut / 2
+	r.pool = make([]nbr, slots, slots+slots/4+16)
+	// Fill the lists of the boundary vertices in parallel, each worker
+	// gathering connectivity in its own dense table.
+	tables := make([][]int32, workers(len(r.bnd), chunk))
+	parallelForW(len(r.bnd), chunk, func(w, lo, hi int) {
+		conn := tables[w]
+		if conn == nil {
+			conn = make([]int32, k)
+			tables[w] = conn
+		}
+		for _, v := range r.bnd[lo:hi] {
+			pv := part[v]
+			s := r.nstart[v]
+			m := int32(0)
+			for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
+				p := part[g.adj[e]]
+				if p == pv {
+					continue
+				}
+				if conn[p] == 0 {
+					r.pool[s+m].p = p
+					m++
+				}
+				conn[p] += g.w(e)
+			}
+			for i := s; i < s+m; i++ {
+				r.pool[i].c = conn[r.pool[i].p]
+				conn[r.pool[i].p] = 0
+			}
+			r.nn[v] = m
+		}
+	})
 	return r
+}
+
+func (r *kway) slotSize(v int32) int32 {
+	return int32(min(r.g.xadj[v+1]-r.g.xadj[v], int64(r.k-1)))
+}
+
+// nbrs returns v's neighbour-part list (parts other than its own).
+func (r *kway) nbrs(v int32) []nbr {
+	s := r.nstart[v]
+	if s < 0 {
+		return nil
+	}
+	return r.pool[s : s+r.nn[v]]
+}
+
+// conn returns v's connectivity to part p (p not v's own part).
+func (r *kway) conn(v, p int32) int32 {
+	for _, x := range r.nbrs(v) {
+		if x.p == p {
+			return x.c
+		}
+	}
+	return 0
+}
+
+// addConn adds w to u's connectivity to part p (not u's own part).
+func (r *kway) addConn(u, p, w int32) {
+	s := r.nstart[u]
+	if s < 0 {
+		s = int32(len(r.pool))
+		r.nstart[u] = s
+		r.pool = append(r.pool, make([]nbr, r.slotSize(u))...)
+	}
+	l := r.pool[s : s+r.nn[u]]
+	for i := range l {
+		if l[i].p == p {
+			l[i].c += w
+			return
+		}
+	}
+	r.pool[s+r.nn[u]] = nbr{p, w}
+	r.nn[u]++
+}
+
+// subConn removes w from u's connectivity to part p, dropping the entry
+// when it reaches zero.
+func (r *kway) subConn(u, p, w int32) {
+	s := r.nstart[u]
+	l := r.pool[s : s+r.nn[u]]
+	for i := range l {
+		if l[i].p == p {
+			if l[i].c -= w; l[i].c == 0 {
+				l[i] = l[len(l)-1]
+				r.nn[u]--
+			}
+			return
+		}
+	}
 }
 
 func (r *kway) setBoundary(v int32) {
@@ -71,39 +177,26 @@ func (r *kway) setBoundary(v int32) {
 	}
 }
 
-// gather fills conn/touched with v's connectivity to every part it
-// touches (its own part included). Call release after.
-func (r *kway) gather(v int32) {
-	g := r.g
-	for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
-		p := r.part[g.adj[e]]
-		if r.conn[p] == 0 {
-			r.touched = append(r.touched, p)
-		}
-		r.conn[p] += g.w(e)
-	}
-}
-
-func (r *kway) release() {
-	for _, p := range r.touched {
-		r.conn[p] = 0
-	}
-	r.touched = r.touched[:0]
-}
-
-// move moves v to part b (conn must hold v's connectivity) and updates
-// the degrees and boundary status of v and its neighbours.
+// move moves v to part b and updates the degrees, neighbour-part lists
+// and boundary status of v and its neighbours.
 func (r *kway) move(v int32, b int32) {
 	g := r.g
 	a := r.part[v]
-	r.cut -= int64(r.conn[b] - r.conn[a])
+	cb, ia := r.conn(v, b), r.id[v]
+	r.cut -= int64(cb - ia)
 	vw := int64(g.vw[v])
 	r.pw[a] -= vw
 	r.pw[b] += vw
 	r.part[v] = b
 	total := r.id[v] + r.ed[v]
-	r.id[v] = r.conn[b]
-	r.ed[v] = total - r.conn[b]
+	r.id[v] = cb
+	r.ed[v] = total - cb
+	if cb > 0 {
+		r.subConn(v, b, cb)
+	}
+	if ia > 0 {
+		r.addConn(v, a, ia)
+	}
 	r.setBoundary(v)
 	for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
 		u := g.adj[e]
@@ -112,51 +205,55 @@ func (r *kway) move(v int32, b int32) {
 		case a:
 			r.id[u] -= w
 			r.ed[u] += w
+			r.addConn(u, b, w)
 			r.setBoundary(u)
 		case b:
 			r.id[u] += w
 			r.ed[u] -= w
+			r.subConn(u, a, w)
 			r.setBoundary(u)
+		default:
+			r.subConn(u, a, w)
+			r.addConn(u, b, w)
 		}
 	}
 }
 
 // bestTarget returns the part other than v's own with the largest
-// connectivity among those v fits in (ties: the lighter part), or -1.
-func (r *kway) bestTarget(v int32) int32 {
-	a := r.part[v]
+// connectivity among those v fits in (ties: the lighter part) and that
+// connectivity, or -1.
+func (r *kway) bestTarget(v int32) (int32, int32) {
 	vw := int64(r.g.vw[v])
-	best := int32(-1)
-	for _, p := range r.touched {
-		if p == a || r.pw[p]+vw > r.maxpw[p] {
+	best, bc := int32(-1), int32(0)
+	for _, x := range r.nbrs(v) {
+		p := x.p
+		if r.pw[p]+vw > r.maxpw[p] {
 			continue
 		}
-		if best < 0 || r.conn[p] > r.conn[best] || (r.conn[p] == r.conn[best] && r.pw[p] < r.pw[best]) {
-			best = p
+		if best < 0 || x.c > bc || (x.c == bc && r.pw[p] < r.pw[best]) {
+			best, bc = p, x.c
 		}
 	}
-	return best
+	return best, bc
 }
 
 // bestTargetSlack is bestTarget where a part may exceed its limit by
 // slack times the gain of the move.
-func (r *kway) bestTargetSlack(v int32, slack float64) int32 {
-	a := r.part[v]
+func (r *kway) bestTargetSlack(v int32, slack float64) (int32, int32) {
 	vw := int64(r.g.vw[v])
-	best := int32(-1)
-	for _, p := range r.touched {
-		if p == a {
-			continue
-		}
-		gain := r.conn[p] - r.conn[a]
+	ia := r.id[v]
+	best, bc := int32(-1), int32(0)
+	for _, x := range r.nbrs(v) {
+		p := x.p
+		gain := x.c - ia
 		if r.pw[p]+vw > r.maxpw[p]+int64(slack*float64(max(gain, 0))) {
 			continue
 		}
-		if best < 0 || r.conn[p] > r.conn[best] || (r.conn[p] == r.conn[best] && r.pw[p] < r.pw[best]) {
-			best = p
+		if best < 0 || x.c > bc || (x.c == bc && r.pw[p] < r.pw[best]) {
+			best, bc = p, x.c
 		}
 	}
-	return best
+	return best, bc
 }
 
 // greedy runs up to niter passes of greedy boundary refinement: every
@@ -194,13 +291,14 @@ func (r *kway) greedy(niter int, rng *rand.Rand, slack float64) {
 			if r.pw[a] == int64(g.vw[v]) {
 				continue // never empty a part
 			}
-			r.gather(v)
-			b := r.bestTarget(v)
+			var b, cb int32
 			if slack > 0 {
-				b = r.bestTargetSlack(v, slack)
+				b, cb = r.bestTargetSlack(v, slack)
+			} else {
+				b, cb = r.bestTarget(v)
 			}
 			if b >= 0 {
-				gain := r.conn[b] - r.conn[a]
+				gain := cb - r.id[v]
 				vw := int64(g.vw[v])
 				// Zero-gain moves are taken when they help balance and, on
 				// every other candidate, anyway (into a part with room): a
@@ -211,7 +309,6 @@ func (r *kway) greedy(niter int, rng *rand.Rand, slack float64) {
 					moves++
 				}
 			}
-			r.release()
 		}
 		if moves == 0 || r.cut == startCut {
 			break
@@ -245,11 +342,9 @@ func (r *kway) balance() {
 		if r.pw[a] <= r.maxpw[a] {
 			continue
 		}
-		r.gather(v)
-		if b := r.bestTarget(v); b >= 0 {
-			cs = append(cs, cand{v, r.conn[b] - r.conn[a]})
+		if b, cb := r.bestTarget(v); b >= 0 {
+			cs = append(cs, cand{v, cb - r.id[v]})
 		}
-		r.release()
 	}
 	slices.SortFunc(cs, func(x, y cand) int {
 		if x.gain != y.gain {
@@ -262,11 +357,9 @@ func (r *kway) balance() {
 		if r.pw[a] <= r.maxpw[a] || r.pw[a] == int64(g.vw[c.v]) {
 			continue
 		}
-		r.gather(c.v)
-		if b := r.bestTarget(c.v); b >= 0 {
+		if b, _ := r.bestTarget(c.v); b >= 0 {
 			r.move(c.v, b)
 		}
-		r.release()
 	}
 	if !r.overweight() {
 		return
@@ -285,12 +378,7 @@ func (r *kway) balance() {
 		if light < 0 {
 			continue
 		}
-		r.gather(v)
-		if r.conn[light] == 0 {
-			r.touched = append(r.touched, light)
-		}
 		r.move(v, light)
-		r.release()
 	}
 }
 

@@ -10,13 +10,13 @@ import (
 const fmWork = 8
 
 // bestMove returns v's best target part and the gain of moving there, or
-// -1 when v fits nowhere else. conn/touched must hold v's connectivity.
+// -1 when v fits nowhere else.
 func (r *kway) bestMove(v int32) (int32, int32) {
-	b := r.bestTarget(v)
+	b, cb := r.bestTarget(v)
 	if b < 0 {
 		return -1, 0
 	}
-	return b, r.conn[b] - r.conn[r.part[v]]
+	return b, cb - r.id[v]
 }
 
 // fmScratch holds what k-way FM reuses between calls on one level.
@@ -93,10 +93,8 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 					continue
 				}
 				work += g.xadj[v+1] - g.xadj[v]
-				r.gather(v)
 				b, gain := r.bestMove(v)
 				if b < 0 {
-					r.release()
 					s.q.pop()
 					continue
 				}
@@ -105,13 +103,11 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 					// it still beats every other key.
 					s.q.update(v, int64(gain))
 					if top, _ := s.q.top(); top != v {
-						r.release()
 						continue
 					}
 				}
 				s.q.pop()
 				r.move(v, b)
-				r.release()
 				s.locked[v] = true
 				touched = append(touched, v)
 				s.moves = append(s.moves, fmMove{v, a})
@@ -140,12 +136,7 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 			for i := len(s.moves) - 1; i >= best; i-- {
 				m := s.moves[i]
 				work += g.xadj[m.v+1] - g.xadj[m.v]
-				r.gather(m.v)
-				if r.conn[m.from] == 0 {
-					r.touched = append(r.touched, m.from)
-				}
 				r.move(m.v, m.from)
-				r.release()
 			}
 		}
 		for _, v := range touched {
