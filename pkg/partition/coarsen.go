@@ -270,79 +270,87 @@ func contract(g *wgraph, match []int32) (*wgraph, []int32) {
 	}
 	xadj, adj := g.xadj, g.adj
 	cg := &wgraph{vw: make([]int32, cn), tvw: g.tvw}
-	ub := make([]int64, cn+1)
-	for c := int32(0); c < cn; c++ {
+	for c := range cg.vw {
 		v := rep[c]
-		m := match[v]
-		d := xadj[v+1] - xadj[v]
-		if m != v {
-			d += xadj[m+1] - xadj[m]
+		cg.vw[c] = g.vw[v]
+		if m := match[v]; m != v {
+			cg.vw[c] += g.vw[m]
 		}
-		ub[c+1] = ub[c] + d
 	}
-	tmpAdj := make([]int32, ub[cn])
-	tmpW := make([]int32, ub[cn])
-	deg := make([]int64, cn+1)
+	// Two passes over fixed chunks of coarse vertices: the first counts
+	// each coarse vertex's distinct neighbours, the second writes them
+	// straight into the exactly sized coarse arrays. Merging twice costs
+	// less than an upper-bound-sized temporary copy of the adjacency, which
+	// would be the peak of the whole run's memory.
 	const chunk = 1 << 12
+	deg := make([]int64, cn+1)
 	tables := make([][]int32, workers(int(cn), chunk))
-	parallelForW(int(cn), chunk, func(w, lo, hi int) {
-		table := tables[w]
-		if table == nil {
-			table = make([]int32, cn)
-			for i := range table {
-				table[i] = -1
+	merge := func(fill bool) func(w, lo, hi int) {
+		return func(w, lo, hi int) {
+			table := tables[w]
+			if table == nil {
+				table = make([]int32, cn)
+				for i := range table {
+					table[i] = -1
+				}
+				tables[w] = table
 			}
-			tables[w] = table
-		}
-		for c := lo; c < hi; c++ {
-			v := rep[c]
-			m := match[v]
-			base := ub[c]
-			k := base
-			// table holds offsets relative to base so they fit int32.
-			addRel := func(x int32) {
-				for e := xadj[x]; e < xadj[x+1]; e++ {
-					cu := cmap[adj[e]]
-					if cu == int32(c) {
-						continue
-					}
-					ew := g.w(e)
-					if p := table[cu]; p >= 0 {
-						tmpW[base+int64(p)] += ew
-					} else {
-						table[cu] = int32(k - base)
-						tmpAdj[k] = cu
-						tmpW[k] = ew
-						k++
+			var list []int32
+			for c := lo; c < hi; c++ {
+				v := rep[c]
+				m := match[v]
+				var base, k int64
+				if fill {
+					base = deg[c]
+				}
+				list = list[:0]
+				add := func(x int32) {
+					for e := xadj[x]; e < xadj[x+1]; e++ {
+						cu := cmap[adj[e]]
+						if cu == int32(c) {
+							continue
+						}
+						ew := g.w(e)
+						if p := table[cu]; p >= 0 {
+							if fill {
+								cg.adjw[base+int64(p)] += ew
+							}
+						} else {
+							table[cu] = int32(k)
+							if fill {
+								cg.adj[base+k] = cu
+								cg.adjw[base+k] = ew
+							} else {
+								list = append(list, cu)
+							}
+							k++
+						}
 					}
 				}
+				add(v)
+				if m != v {
+					add(m)
+				}
+				if fill {
+					for _, cu := range cg.adj[base : base+k] {
+						table[cu] = -1
+					}
+				} else {
+					for _, cu := range list {
+						table[cu] = -1
+					}
+					deg[c+1] = k
+				}
 			}
-			addRel(v)
-			if m != v {
-				addRel(m)
-			}
-			for _, cu := range tmpAdj[base:k] {
-				table[cu] = -1
-			}
-			cg.vw[c] = g.vw[v]
-			if m != v {
-				cg.vw[c] += g.vw[m]
-			}
-			deg[c+1] = k - base
 		}
-	})
+	}
+	parallelForW(int(cn), chunk, merge(false))
 	for c := int32(0); c < cn; c++ {
 		deg[c+1] += deg[c]
 	}
 	cg.xadj = deg
 	cg.adj = make([]int32, deg[cn])
 	cg.adjw = make([]int32, deg[cn])
-	parallelFor(int(cn), chunk, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			d := deg[c+1] - deg[c]
-			copy(cg.adj[deg[c]:deg[c+1]], tmpAdj[ub[c]:ub[c]+d])
-			copy(cg.adjw[deg[c]:deg[c+1]], tmpW[ub[c]:ub[c]+d])
-		}
-	})
+	parallelForW(int(cn), chunk, merge(true))
 	return cg, cmap
 }

@@ -84,7 +84,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// The partitioner's heap is a few large pointer-free arrays per
 		// level: collecting more often costs little time and keeps the
 		// peak resident memory close to the live data.
-		debug.SetGCPercent(25)
+		debug.SetGCPercent(5)
 	}
 	logger := slog.New(slog.DiscardHandler)
 	if *verbose {
@@ -92,7 +92,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	t0 := time.Now()
-	g, err := loadPartitionInput(input, *format)
+	g, err := LoadInput(input, *format)
 	if err != nil {
 		return err
 	}
@@ -118,8 +118,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// loadPartitionInput reads a METIS .graph file or an OGB dataset folder.
-func loadPartitionInput(path, format string) (*partition.Graph, error) {
+// LoadInput reads a METIS .graph file or an OGB dataset folder (format
+// "graph", "ogb" or "auto": a folder is ogb). An OGB edge list becomes an
+// undirected graph without duplicate edges or self loops
+// ([partition.FromCOO]).
+func LoadInput(path, format string) (*partition.Graph, error) {
 	if format == "auto" {
 		format = "graph"
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
