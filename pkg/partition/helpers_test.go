@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gnnscale/gnnscale/pkg/dataset"
 	"github.com/gnnscale/gnnscale/pkg/graph"
 )
 
@@ -124,6 +125,23 @@ func bruteCut(g *Graph, part []int32) int64 {
 		}
 	}
 	return cut
+}
+
+// rmatGraph is an R-MAT graph with 2^scale vertices (Graph500
+// parameters, edge factor 8): power-law degrees and many degree-0
+// vertices, so Partition refines two candidates.
+func rmatGraph(t testing.TB, scale int) *Graph {
+	c, err := dataset.RMATEdges(dataset.RMATConfig{Scale: scale, EdgeFactor: 8, Permute: true,
+		Symmetrize: true, NoSelfLoops: true, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := mustFromCOO(t, c)
+	core, _ := coreGraph(g)
+	if !powerLaw(core) {
+		t.Fatalf("R-MAT scale %d not detected as power-law", scale)
+	}
+	return g
 }
 
 func emptyCOO(n int) graph.COO { return graph.COO{NumNodes: n} }

@@ -1,8 +1,10 @@
 package partition
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // splitGraph returns the subgraphs induced by the vertices of side 0 and of
@@ -109,8 +111,9 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 
 // initialPartition partitions the coarsest graph into k parts: tries
 // independent recursive bisections (run in parallel) whose k-way cut and
-// balance (against maxpw) are compared, the best kept.
-func initialPartition(g *wgraph, k int, maxpw []int64, tries int, p bisectParams, seed uint64) []int32 {
+// balance (against maxpw) are compared. It returns them best first
+// (least overweight, then lowest cut; earlier tries first among equals).
+func initialPartition(g *wgraph, k int, maxpw []int64, tries int, p bisectParams, seed uint64) [][]int32 {
 	// Per-bisection imbalance so that log2(k) nested bisections compound
 	// to the k-way limit (measured on the mean part weight).
 	avg := float64(g.tvw) / float64(k)
@@ -127,19 +130,30 @@ func initialPartition(g *wgraph, k int, maxpw []int64, tries int, p bisectParams
 		}
 	}
 	parallelDo(tasks...)
-	best := -1
-	var bestOver, bestCut int64
+	type scored struct {
+		t         int
+		over, cut int64
+	}
+	order := make([]scored, tries)
 	for t, part := range results {
 		cut, pw := cutAndWeights(g, part, k)
 		var over int64
 		for i, w := range pw {
 			over += max(0, w-maxpw[i])
 		}
-		if best < 0 || over < bestOver || (over == bestOver && cut < bestCut) {
-			best, bestOver, bestCut = t, over, cut
-		}
+		order[t] = scored{t, over, cut}
 	}
-	return results[best]
+	slices.SortStableFunc(order, func(a, b scored) int {
+		if a.over != b.over {
+			return cmp.Compare(a.over, b.over)
+		}
+		return cmp.Compare(a.cut, b.cut)
+	})
+	best := make([][]int32, tries)
+	for i, x := range order {
+		best[i] = results[x.t]
+	}
+	return best
 }
 
 // cutAndWeights computes the edge cut and part weights of a k-way

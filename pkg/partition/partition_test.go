@@ -111,7 +111,7 @@ func TestPartitionDeterministic(t *testing.T) {
 		name string
 		g    *Graph
 		k    int
-	}{{"random", g, 16}, {"geometric", geo, 8}} {
+	}{{"random", g, 16}, {"geometric", geo, 8}, {"rmat", rmatGraph(t, 11), 8}} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := &Options{Seed: 42}
 			a, err := Partition(tc.g, tc.k, opts)
