@@ -125,6 +125,21 @@ func (sc *getScratch) grow(n int) {
 	sc.keys, sc.hits, sc.order = sc.keys[:n], sc.hits[:n], sc.order[:n]
 }
 
+// cacheValue returns the copy of a stored chunk value the row cache keeps,
+// and its mask. A chunk of at most 64 rows is cached without its bitmap
+// (the mask carries it), so a 4 KiB chunk is exactly a 4 KiB allocation
+// (one more byte would round up to Go's 4864-byte size class).
+func (t *table) cacheValue(val []byte) ([]byte, uint64) {
+	if val == nil {
+		return nil, 0
+	}
+	if t.shift <= 6 {
+		n := t.chunkRows() * t.rowBytes
+		return append(make([]byte, 0, n), val[:n]...), t.mask(val)
+	}
+	return append(make([]byte, 0, len(val)), val...), 0
+}
+
 // mask summarises which rows of a chunk value are present, for chunks of
 // at most 64 rows (the cache keeps it beside the value, so a hit checks
 // presence without touching the value's bitmap).
@@ -272,10 +287,8 @@ func (t *table) readPart(ctx context.Context, misses []miss, dst *tensor.Dense, 
 			return err
 		}
 		if rc != nil {
-			if val != nil {
-				val = append(make([]byte, 0, len(val)), val...)
-			}
-			rc.insert(t.cacheKey(c), val, t.mask(val), misses[i].epoch)
+			cv, m := t.cacheValue(val)
+			rc.insert(t.cacheKey(c), cv, m, misses[i].epoch)
 		}
 		for _, m := range misses[i:j] {
 			if !t.copyRow(dst, m.pos, val, m.id) {

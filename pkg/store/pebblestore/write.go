@@ -128,7 +128,8 @@ func (t *table) write(ctx context.Context, ws []rowWrite, src *tensor.Dense) err
 		} else {
 			batch.Set(key, val, nil)
 		}
-		keys[k], vals[k], masks[k] = t.cacheKey(cw.c), val, t.mask(val)
+		keys[k] = t.cacheKey(cw.c)
+		vals[k], masks[k] = t.cacheValue(val)
 	}
 	return t.b.commit(ctx, batch, keys, vals, masks)
 }
