@@ -82,4 +82,9 @@ print(f"Machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdo
 print(f"Load average before {load0}, after {load1}: other work shares the 2 cores, so compare")
 print("the ratios from this interleaved run, not absolute times.")
 PY
+# The accuracy section (hours of training; bench/gnn/accuracy.sh refreshes it).
+if [ -f bench/gnn/accuracy.md ]; then
+  echo >> docs/benchmarks/gnn.md
+  cat bench/gnn/accuracy.md >> docs/benchmarks/gnn.md
+fi
 echo "wrote docs/benchmarks/gnn.md" >&2
