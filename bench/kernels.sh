@@ -45,7 +45,7 @@ go run ./bench/kernels/rmatgen -nodes 200000 -edges 4000000 -seed 1 -out "$out/r
 go test -c -o "$out/cpu.test" ./pkg/kernels/cpu
 {
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB;"
-  echo "Go $(go env GOVERSION), GOMAXPROCS=$threads, OpenBLAS threads=$threads, torch.set_num_threads($threads)."
+  echo "Go $(go env GOVERSION), GOMAXPROCS=$threads, OpenBLAS threads=$threads (one per Go worker, the default), torch.set_num_threads($threads)."
   echo "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$out/machine.txt"
 for r in $(seq "$maxr"); do

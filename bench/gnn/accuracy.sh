@@ -14,6 +14,8 @@
 #                  done than one two-threaded trainer
 #   TABLE_ONLY=1   only rebuild the section from the existing summaries
 #   NOTES=FILE     markdown appended under the table (default bench/gnn/accuracy_notes.md)
+#   SET="--set workers=1"  extra trainer arguments (one kernel worker: two
+#                  single-worker trainers side by side get more done on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds=${SEEDS:-10}
@@ -32,7 +34,7 @@ if [ -z "${TABLE_ONLY:-}" ]; then
     n=$(basename "$c" .yaml)
     echo "== $n" >&2
     "${pin[@]}" "$bin" --config "$c" --seeds "$seeds" --summary "$out/$n.json" --quiet \
-      --set output.dir=bench/out/gnn/runs >"$out/$n.txt"
+      --set output.dir=bench/out/gnn/runs ${SET:-} >"$out/$n.txt"
     tail -2 "$out/$n.txt" | head -1 >&2
   done
 fi

@@ -17,7 +17,8 @@
 # and so favours A. Test accuracy is printed for the record only.
 #
 # Usage: bench/gnn/gcn_selection.sh [ours|torch|table]   (default: all three)
-# Env: SEEDS (default 10), CPU (pin to this core with taskset; default none)
+# Env: SEEDS (default 10), CPU (pin to this core with taskset; default none),
+#      SET (extra trainer arguments, e.g. SET="--set workers=1")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds=${SEEDS:-10}
@@ -42,7 +43,7 @@ if [ "$what" = all ] || [ "$what" = ours ]; then
     echo "== ours $n" >&2
     # shellcheck disable=SC2046
     "${pin[@]}" "$bin" --config "configs/gcn-$ds.yaml" $(recipe "$r") --set name="$n" \
-      --set output.dir=bench/out/gnn/runs --seeds "$seeds" --summary "$out/$n.json" --quiet >"$out/$n.txt"
+      --set output.dir=bench/out/gnn/runs ${SET:-} --seeds "$seeds" --summary "$out/$n.json" --quiet >"$out/$n.txt"
     tail -2 "$out/$n.txt" | head -1 >&2
   done; done
 fi

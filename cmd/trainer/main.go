@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -78,8 +79,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	summary := fs.String("summary", "", "also write the JSON summary to this file")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	prepare := fs.Bool("prepare", false, "write the config's data set, partitioned, to the GAS data folder gas.store and exit")
+	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags: --config, --set, --seeds, --summary)", fs.Arg(0))

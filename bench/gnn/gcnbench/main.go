@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b := cpu.New(cpu.WithWorkers(o.threads), cpu.WithBLASThreads(o.threads))
+	b := cpu.New(cpu.WithWorkers(o.threads))
 	tp := ad.New(b, ad.WithSeed(o.seed))
 	xin := tp.Const(x)
 	var secs, losses []float64

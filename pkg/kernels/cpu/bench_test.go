@@ -72,15 +72,19 @@ func BenchmarkGemm(b *testing.B) {
 	for _, tc := range []struct {
 		name    string
 		tA, tB  bool
-		threads int // OpenBLAS threads; 0 = default (every core)
+		threads int // OpenBLAS threads; 0 = the default (one per worker), 1 = rows split over the workers
 	}{
 		{"NN", false, false, 0}, {"NT", false, true, 0}, {"TN", true, false, 0}, {"TT", true, true, 0},
-		{"NN-blas1", false, false, 1}, {"NT-blas1", false, true, 1},
+		{"NN-split", false, false, 1}, {"NT-split", false, true, 1},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			// New sets OpenBLAS's process-wide thread count, so each case
 			// builds its own backend.
-			bk := cpu.New(cpu.WithBLASThreads(tc.threads))
+			opts := []cpu.Option{}
+			if tc.threads != 0 {
+				opts = append(opts, cpu.WithBLASThreads(tc.threads))
+			}
+			bk := cpu.New(opts...)
 			a := randDense(rng, m, k)
 			if tc.tA {
 				a = randDense(rng, k, m)

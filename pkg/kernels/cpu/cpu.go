@@ -38,9 +38,23 @@ func WithGrain(n int) Option { return func(b *Backend) { b.grain = n } }
 
 // WithBLASThreads sets OpenBLAS's thread count (openblas_set_num_threads)
 // when built with cgo; it is a process-wide setting of the library, so the
-// last Backend created wins. n < 1 means runtime.NumCPU(). Without cgo
-// gonum's pure-Go BLAS parallelises by GOMAXPROCS and this has no effect.
-func WithBLASThreads(n int) Option { return func(b *Backend) { b.blasThreads = n } }
+// last Backend created wins. The default is the worker count
+// ([WithWorkers]), so a one-worker backend runs single-threaded products
+// and several one-worker trainers side by side do not oversubscribe the
+// cores. With 1 and several workers, Gemm instead splits the rows of its
+// result across the workers, each calling the single-threaded sgemm (no
+// BLAS threads spin beside the Go workers between products, at some cost
+// on a quiet machine: docs/benchmarks/kernels.md, Gemm/NN-split). n < 1
+// means runtime.NumCPU(). Without cgo gonum's pure-Go BLAS parallelises by
+// GOMAXPROCS and this has no effect.
+func WithBLASThreads(n int) Option {
+	return func(b *Backend) {
+		if n < 1 {
+			n = runtime.NumCPU()
+		}
+		b.blasThreads = n
+	}
+}
 
 // New returns a CPU backend with the given options.
 func New(opts ...Option) *Backend {
@@ -55,7 +69,7 @@ func New(opts ...Option) *Backend {
 		b.grain = DefaultGrain
 	}
 	if b.blasThreads < 1 {
-		b.blasThreads = runtime.NumCPU()
+		b.blasThreads = b.workers
 	}
 	b.blas = newBLAS(b.blasThreads)
 	return b

@@ -10,9 +10,9 @@
 // -lopenblas); with CGO_ENABLED=0 it is gonum's pure-Go
 // gonum.org/v1/gonum/blas/gonum. The twin files blas_cgo.go and
 // blas_nocgo.go choose. OpenBLAS runs its own thread pool, sized
-// process-wide by [WithBLASThreads] (default: runtime.NumCPU()); with one
-// BLAS thread, Gemm splits the rows of its result across the workers
-// instead.
+// process-wide by [WithBLASThreads] (default: the worker count); with one
+// BLAS thread and several workers, Gemm splits the rows of its result
+// across the workers instead.
 //
 // # Parallelism
 //
