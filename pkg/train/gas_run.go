@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/gnnscale/gnnscale/pkg/gnn/checkpoint"
@@ -87,13 +86,7 @@ func runGAS(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions, l
 		sum.TrainPeakRSSBytes = max(sum.TrainPeakRSSBytes, res.TrainPeakRSS)
 		sum.Pinned = res.Pinned
 		if !cfg.Output.NoCheckpoint {
-			meta := map[string]string{
-				"format": "pt", "config": string(cfgYAML), "seed": strconv.FormatUint(seed, 10),
-				"best_epoch": strconv.Itoa(res.BestEpoch), "val_acc": fmt.Sprint(res.ValAcc), "test_acc": fmt.Sprint(res.TestAcc),
-				"model": m.String(),
-			}
-			path := filepath.Join(dir, "checkpoints", fmt.Sprintf("seed%d.safetensors", seed))
-			if err := checkpoint.Save(path, m.Params(), meta); err != nil {
+			if err := saveCheckpoint(dir, cfgYAML, seed, &res.SeedResult, m); err != nil {
 				return nil, err
 			}
 		}
@@ -101,30 +94,10 @@ func runGAS(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions, l
 	if err := mw.Flush(); err != nil {
 		return nil, fmt.Errorf("train: metrics: %w", err)
 	}
-	var tests, vals []float64
-	for _, r := range sum.Runs {
-		tests = append(tests, 100*r.TestAcc)
-		vals = append(vals, 100*r.ValAcc)
-	}
-	sum.TestAccMean, sum.TestAccStd = meanStd(tests)
-	sum.ValAccMean, sum.ValAccStd = meanStd(vals)
-	sum.EpochSecondsMedian = median(secs)
+	sum.finish(secs)
 	sum.IOSecondsMedian = median(ios)
-	sum.PeakRSSBytes = PeakRSS()
-	if !cfg.Output.NoPlot {
-		if err := Plot(filepath.Join(dir, "curves.png"), cfg.Name, all); err != nil {
-			log.Warn("plot failed", "err", err)
-		}
-	}
-	js, _ := json.MarshalIndent(sum, "", "  ")
-	js = append(js, '\n')
-	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, "summary.json"), js); err != nil {
+	if err := writeOutputs(dir, cfg, o, log, all, sum); err != nil {
 		return nil, err
-	}
-	if o.SummaryPath != "" {
-		if err := checkpoint.WriteFileAtomic(o.SummaryPath, js); err != nil {
-			return nil, err
-		}
 	}
 	return &sum.Summary, nil
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
 	"github.com/gnnscale/gnnscale/pkg/gnn/checkpoint"
 	"github.com/gnnscale/gnnscale/pkg/kernels"
 )
@@ -114,13 +115,7 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 		sum.Runs = append(sum.Runs, *res)
 		secs = append(secs, res.EpochSeconds...)
 		if !cfg.Output.NoCheckpoint {
-			meta := map[string]string{
-				"format": "pt", "config": string(cfgYAML), "seed": strconv.FormatUint(seed, 10),
-				"best_epoch": strconv.Itoa(res.BestEpoch), "val_acc": fmt.Sprint(res.ValAcc), "test_acc": fmt.Sprint(res.TestAcc),
-				"model": m.String(),
-			}
-			path := filepath.Join(dir, "checkpoints", fmt.Sprintf("seed%d.safetensors", seed))
-			if err := checkpoint.Save(path, m.Params(), meta); err != nil {
+			if err := saveCheckpoint(dir, cfgYAML, seed, res, m); err != nil {
 				return nil, err
 			}
 		}
@@ -128,29 +123,9 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 	if err := mw.Flush(); err != nil {
 		return nil, fmt.Errorf("train: metrics: %w", err)
 	}
-	var tests, vals []float64
-	for _, r := range sum.Runs {
-		tests = append(tests, 100*r.TestAcc)
-		vals = append(vals, 100*r.ValAcc)
-	}
-	sum.TestAccMean, sum.TestAccStd = meanStd(tests)
-	sum.ValAccMean, sum.ValAccStd = meanStd(vals)
-	sum.EpochSecondsMedian = median(secs)
-	sum.PeakRSSBytes = PeakRSS()
-	if !cfg.Output.NoPlot {
-		if err := Plot(filepath.Join(dir, "curves.png"), cfg.Name, all); err != nil {
-			log.Warn("plot failed", "err", err)
-		}
-	}
-	js, _ := json.MarshalIndent(sum, "", "  ")
-	js = append(js, '\n')
-	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, "summary.json"), js); err != nil {
+	sum.finish(secs)
+	if err := writeOutputs(dir, cfg, o, log, all, sum); err != nil {
 		return nil, err
-	}
-	if o.SummaryPath != "" {
-		if err := checkpoint.WriteFileAtomic(o.SummaryPath, js); err != nil {
-			return nil, err
-		}
 	}
 	return sum, nil
 }
@@ -206,4 +181,56 @@ func median(v []float64) float64 {
 		return c[len(c)/2]
 	}
 	return (c[len(c)/2-1] + c[len(c)/2]) / 2
+}
+
+// saveCheckpoint writes seed's selected parameters to
+// dir/checkpoints/seed<N>.safetensors, with the config and the result in
+// the metadata.
+func saveCheckpoint(dir string, cfgYAML []byte, seed uint64, r *SeedResult, m interface {
+	Params() []ad.Named
+	String() string
+}) error {
+	meta := map[string]string{
+		"format": "pt", "config": string(cfgYAML), "seed": strconv.FormatUint(seed, 10),
+		"best_epoch": strconv.Itoa(r.BestEpoch), "val_acc": fmt.Sprint(r.ValAcc), "test_acc": fmt.Sprint(r.TestAcc),
+		"model": m.String(),
+	}
+	path := filepath.Join(dir, "checkpoints", fmt.Sprintf("seed%d.safetensors", seed))
+	return checkpoint.Save(path, m.Params(), meta)
+}
+
+// finish fills the statistics over the runs: accuracy means and sample
+// deviations (percent), the median epoch time of secs, and the peak RSS.
+func (s *Summary) finish(secs []float64) {
+	var tests, vals []float64
+	for _, r := range s.Runs {
+		tests = append(tests, 100*r.TestAcc)
+		vals = append(vals, 100*r.ValAcc)
+	}
+	s.TestAccMean, s.TestAccStd = meanStd(tests)
+	s.ValAccMean, s.ValAccStd = meanStd(vals)
+	s.EpochSecondsMedian = median(secs)
+	s.PeakRSSBytes = PeakRSS()
+}
+
+// writeOutputs writes a finished run's curves.png (unless disabled) and
+// summary.json (the JSON of sum, also to o.SummaryPath when set).
+func writeOutputs(dir string, cfg *Config, o RunOptions, log *slog.Logger, all []Epoch, sum any) error {
+	if !cfg.Output.NoPlot {
+		if err := Plot(filepath.Join(dir, "curves.png"), cfg.Name, all); err != nil {
+			log.Warn("plot failed", "err", err)
+		}
+	}
+	js, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return fmt.Errorf("train: summary: %w", err)
+	}
+	js = append(js, '\n')
+	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, "summary.json"), js); err != nil {
+		return err
+	}
+	if o.SummaryPath != "" {
+		return checkpoint.WriteFileAtomic(o.SummaryPath, js)
+	}
+	return nil
 }
