@@ -152,8 +152,8 @@ func TestMaps(t *testing.T) {
 			checkGuards(t, "maps", db, n)
 		}
 	}
-	for _, cols := range []int{1, 8, 13, 64, 70} {
-		const rows, stride = 5, 80
+	for _, cols := range []int{1, 8, 13, 40, 64, 70, 104, 131} {
+		const rows, stride = 5, 136
 		d, db := guarded(rng, (rows-1)*stride+cols)
 		d0 := append([]float32(nil), d...)
 		v, _ := guarded(rng, cols)

@@ -201,7 +201,8 @@ out.append(loop("vscaleAVX", "(dst, x *float32, n int, a float32, nt bool)", 29,
                 "\tVMULPS  (SI)(AX*4), Y15, Y0\n\tVMOVUPS Y0, (DI)(AX*4)\n",
                 unary_load + "\tVBROADCASTSS a+24(FP), Y15\n", 28))
 
-# addRowsAVX: v (cols floats, a multiple of 8) added to rows rows of dst.
+# addRowsAVX: v (cols floats, a multiple of 8) added to rows rows of dst,
+# 32 floats per iteration while they last.
 out.append("""
 // func addRowsAVX(dst *float32, stride int, rows int, v *float32, cols int)
 TEXT ·addRowsAVX(SB), NOSPLIT, $0-40
@@ -217,13 +218,36 @@ addRowsAVX_row:
 	JZ    addRowsAVX_done
 	XORQ  AX, AX
 
+addRowsAVX_col32:
+	MOVQ    CX, BX
+	SUBQ    AX, BX
+	CMPQ    BX, $32
+	JLT     addRowsAVX_col
+	VMOVUPS (DI)(AX*4), Y0
+	VMOVUPS 32(DI)(AX*4), Y1
+	VMOVUPS 64(DI)(AX*4), Y2
+	VMOVUPS 96(DI)(AX*4), Y3
+	VADDPS  (SI)(AX*4), Y0, Y0
+	VADDPS  32(SI)(AX*4), Y1, Y1
+	VADDPS  64(SI)(AX*4), Y2, Y2
+	VADDPS  96(SI)(AX*4), Y3, Y3
+	VMOVUPS Y0, (DI)(AX*4)
+	VMOVUPS Y1, 32(DI)(AX*4)
+	VMOVUPS Y2, 64(DI)(AX*4)
+	VMOVUPS Y3, 96(DI)(AX*4)
+	ADDQ    $32, AX
+	JMP     addRowsAVX_col32
+
 addRowsAVX_col:
+	CMPQ    AX, CX
+	JGE     addRowsAVX_next
 	VMOVUPS (DI)(AX*4), Y0
 	VADDPS  (SI)(AX*4), Y0, Y0
 	VMOVUPS Y0, (DI)(AX*4)
 	ADDQ    $8, AX
-	CMPQ    AX, CX
-	JLT     addRowsAVX_col
+	JMP     addRowsAVX_col
+
+addRowsAVX_next:
 	ADDQ    DX, DI
 	DECQ    R8
 	JMP     addRowsAVX_row
