@@ -14,11 +14,20 @@ import (
 // a sparse form too (bag-of-words features multiply faster through SpMM).
 const SparseBelow = 0.1
 
+// FeatureBuffer is the reusable destination of a batch's features: pass
+// the same buffer to [Assemble] every step to reuse its storage. The
+// features of a batch stay valid until the buffer's next use.
+type FeatureBuffer struct {
+	x  *tensor.Dense
+	nz *tensor.CSR // the pattern of the last sparse fill: x is zero elsewhere
+}
+
 // Assemble turns a sampling.GASBatch into a Batch: the adjacency (which
-// keeps referring to gb's arrays), the in-batch ranges and, when x is not
-// nil, the features of every node of the batch read from src into x
-// (grown as needed; pass the same pointer every step to reuse it).
-func Assemble(ctx context.Context, src Source, t *ad.Tape, gb *sampling.GASBatch, x **tensor.Dense) (*Batch, error) {
+// keeps referring to gb's arrays), the in-batch ranges and, when buf is
+// not nil, the features of every node of the batch read from src into
+// buf. A [SparseSource] hands over the batch's rows in sparse form; the
+// dense form is then filled from the nonzeros alone.
+func Assemble(ctx context.Context, src Source, t *ad.Tape, gb *sampling.GASBatch, buf *FeatureBuffer) (*Batch, error) {
 	adj, err := ad.NewSparse(gb.Adj)
 	if err != nil {
 		return nil, fmt.Errorf("gas: batch %v: %w", gb.Parts, err)
@@ -27,21 +36,69 @@ func Assemble(ctx context.Context, src Source, t *ad.Tape, gb *sampling.GASBatch
 	for i := range gb.Offset {
 		b.Ranges[i] = history.Range{Offset: gb.Offset[i], Count: gb.Count[i]}
 	}
-	if x == nil {
+	if buf == nil {
 		return b, nil
 	}
 	rows, cols := len(gb.NID), src.NumFeatures()
-	*x = reuse(*x, rows, cols)
-	if err := src.Features(ctx, b.Ranges, b.Halo(), *x); err != nil {
+	if ss, ok := src.(SparseSource); ok {
+		m, err := ss.SparseFeatures(ctx, b.Ranges, b.Halo())
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			if m.Rows != rows || m.Cols != cols {
+				return nil, fmt.Errorf("gas: batch %v: sparse features %dx%d, want %dx%d", gb.Parts, m.Rows, m.Cols, rows, cols)
+			}
+			sp, err := ad.NewFeatureSparse(*m)
+			if err != nil {
+				return nil, fmt.Errorf("gas: batch %v: %w", gb.Parts, err)
+			}
+			b.X = t.ConstSparse(buf.fill(m), sp)
+			return b, nil
+		}
+	}
+	buf.nz = nil
+	buf.x = reuse(buf.x, rows, cols)
+	if err := src.Features(ctx, b.Ranges, b.Halo(), buf.x); err != nil {
 		return nil, err
 	}
-	b.X = Input(t, *x)
+	b.X = Input(t, buf.x)
 	return b, nil
 }
 
-// Input wraps features as a tape constant, with a sparse form when they
-// are mostly zeros.
-func Input(t *ad.Tape, x *tensor.Dense) *ad.Var {
+// fill sets the buffer to the dense form of m and returns it. When the
+// buffer last held a sparse fill, only that fill's nonzeros are cleared
+// (O(nnz), not O(rows x cols)); a fresh buffer is zero already.
+func (buf *FeatureBuffer) fill(m *tensor.CSR) *tensor.Dense {
+	n := m.Rows * m.Cols
+	switch {
+	case buf.x == nil || cap(buf.x.Data) < n:
+		buf.x = tensor.New(m.Rows, m.Cols)
+	case buf.nz != nil && buf.x.Cols == m.Cols:
+		p := buf.nz
+		for i := 0; i < p.Rows; i++ {
+			row := buf.x.Data[i*p.Cols : (i+1)*p.Cols]
+			for k := p.Indptr[i]; k < p.Indptr[i+1]; k++ {
+				row[p.Indices[k]] = 0
+			}
+		}
+		buf.x = tensor.FromSlice(m.Rows, m.Cols, buf.x.Data[:n])
+	default:
+		buf.x = tensor.FromSlice(m.Rows, m.Cols, buf.x.Data[:n])
+		clear(buf.x.Data)
+	}
+	for i := 0; i < m.Rows; i++ {
+		row := buf.x.Data[i*m.Cols : (i+1)*m.Cols]
+		for k := m.Indptr[i]; k < m.Indptr[i+1]; k++ {
+			row[m.Indices[k]] = m.Values[k]
+		}
+	}
+	buf.nz = m
+	return buf.x
+}
+
+// sparse reports whether x's density is below SparseBelow.
+func sparse(x *tensor.Dense) bool {
 	nz := 0
 	for i := 0; i < x.Rows; i++ {
 		for _, v := range x.Row(i) {
@@ -50,7 +107,13 @@ func Input(t *ad.Tape, x *tensor.Dense) *ad.Var {
 			}
 		}
 	}
-	if float64(nz) < SparseBelow*float64(max(x.Rows*x.Cols, 1)) {
+	return float64(nz) < SparseBelow*float64(max(x.Rows*x.Cols, 1))
+}
+
+// Input wraps features as a tape constant, with a sparse form when they
+// are mostly zeros.
+func Input(t *ad.Tape, x *tensor.Dense) *ad.Var {
+	if sparse(x) {
 		return t.ConstSparse(x, ad.FeatureCSR(x))
 	}
 	return t.Const(x)
@@ -76,7 +139,7 @@ type GroupSet struct {
 	groups  [][]int
 	tape    *ad.Tape
 	cache   []*sampling.GASBatch
-	feats   []*tensor.Dense
+	feats   []*ad.Var // cached features (value and sparse form)
 	opts    GroupSetOptions
 }
 
@@ -102,7 +165,7 @@ func NewGroupSet(src Source, g sampling.NeighborSource, ptr []int64, t *ad.Tape,
 	groups := sampling.GASGroups(len(ptr)-1, o.PartsPerBatch, false, 0, 0)
 	s := &GroupSet{src: src, batcher: b, groups: groups, tape: t, opts: o}
 	s.cache = make([]*sampling.GASBatch, len(groups))
-	s.feats = make([]*tensor.Dense, len(groups))
+	s.feats = make([]*ad.Var, len(groups))
 	return s, nil
 }
 
@@ -128,14 +191,16 @@ func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 	if x := s.feats[j]; x != nil {
 		b, err := Assemble(ctx, s.src, s.tape, gb, nil)
 		if err == nil {
-			b.X = Input(s.tape, x)
+			b.X = s.tape.Const(x.Value)
+			if sp := x.SparseForm(); sp != nil {
+				b.X = s.tape.ConstSparse(x.Value, sp)
+			}
 		}
 		return b, err
 	}
-	var x *tensor.Dense
-	b, err := Assemble(ctx, s.src, s.tape, gb, &x)
+	b, err := Assemble(ctx, s.src, s.tape, gb, new(FeatureBuffer))
 	if err == nil && s.opts.CacheFeatures {
-		s.feats[j] = x
+		s.feats[j] = b.X
 	}
 	return b, err
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/kernels"
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
 	"github.com/gnnscale/gnnscale/pkg/sampling"
-	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
 // fixture is a small SBM graph cut into parts contiguous id ranges (the
@@ -77,7 +76,7 @@ func (f *fixture) batch(t testing.TB, tp *ad.Tape, name string, parts []int) *Ba
 	if err := bt.Build(context.Background(), parts, gb); err != nil {
 		t.Fatal(err)
 	}
-	var x *tensor.Dense
+	var x FeatureBuffer
 	b, err := Assemble(context.Background(), f.src, tp, gb, &x)
 	if err != nil {
 		t.Fatal(err)

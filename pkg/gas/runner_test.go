@@ -278,7 +278,7 @@ func trainRun(t *testing.T, f *fixture, c models.Config, o Options, opts history
 		t.Fatal(err)
 	}
 	gb := new(sampling.GASBatch)
-	var x *tensor.Dense
+	var x FeatureBuffer
 	for e := 0; e < epochs; e++ {
 		for _, group := range sampling.GASGroups(f.parts, 2, true, seed, e) {
 			if err := bt.Build(ctx, group, gb); err != nil {

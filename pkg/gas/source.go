@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
 	"github.com/gnnscale/gnnscale/pkg/history"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
@@ -29,12 +30,27 @@ type Source interface {
 	Targets(ctx context.Context, ranges []history.Range, labels []int32, split []int8) error
 }
 
-// MemSource is a Source held in memory.
+// SparseSource is a Source that keeps mostly-zero features (bag-of-words)
+// in sparse form: [Assemble] then gathers a batch's rows as sparse rows
+// and fills the dense form from their nonzeros, instead of copying dense
+// rows and scanning them for nonzeros every step.
+type SparseSource interface {
+	Source
+	// SparseFeatures returns the rows of ranges, then of ids, as a CSR
+	// matrix of NumFeatures columns, or nil when the source keeps its
+	// features dense only.
+	SparseFeatures(ctx context.Context, ranges []history.Range, ids []int32) (*tensor.CSR, error)
+}
+
+// MemSource is a Source held in memory. [NewMemSource] also keeps the
+// features in sparse form when they are mostly zeros (a [SparseSource]).
 type MemSource struct {
 	X       *tensor.Dense
 	Labels  []int32
 	Split   []int8
 	Classes int
+
+	xs *tensor.CSR // X's nonzeros when X's density is below SparseBelow
 }
 
 // NewMemSource checks the shapes and returns the source.
@@ -47,7 +63,51 @@ func NewMemSource(x *tensor.Dense, labels []int32, split []int8, classes int) (*
 			return nil, fmt.Errorf("gas: source: node %d has label %d, want [0, %d)", i, l, classes)
 		}
 	}
-	return &MemSource{X: x, Labels: labels, Split: split, Classes: classes}, nil
+	s := &MemSource{X: x, Labels: labels, Split: split, Classes: classes}
+	if sparse(x) {
+		m := ad.FeatureCSR(x).Matrix()
+		s.xs = &m
+	}
+	return s, nil
+}
+
+// SparseFeatures implements [SparseSource].
+func (s *MemSource) SparseFeatures(_ context.Context, ranges []history.Range, ids []int32) (*tensor.CSR, error) {
+	if s.xs == nil {
+		return nil, nil
+	}
+	n, rows := int64(0), len(ids)
+	for _, r := range ranges {
+		if r.Offset < 0 || r.Count < 0 || r.Offset+r.Count > int64(s.X.Rows) {
+			return nil, fmt.Errorf("gas: features: rows [%d, %d) of %d", r.Offset, r.Offset+r.Count, s.X.Rows)
+		}
+		n += s.xs.Indptr[r.Offset+r.Count] - s.xs.Indptr[r.Offset]
+		rows += int(r.Count)
+	}
+	for _, id := range ids {
+		if id < 0 || int(id) >= s.X.Rows {
+			return nil, fmt.Errorf("gas: features: node %d of %d", id, s.X.Rows)
+		}
+		n += s.xs.Indptr[id+1] - s.xs.Indptr[id]
+	}
+	m := &tensor.CSR{Rows: rows, Cols: s.X.Cols, Indptr: make([]int64, 1, rows+1),
+		Indices: make([]int32, 0, n), Values: make([]float32, 0, n)}
+	add := func(lo, hi int64) { // source rows [lo, hi)
+		a, b := s.xs.Indptr[lo], s.xs.Indptr[hi]
+		base := int64(len(m.Indices)) - a
+		m.Indices = append(m.Indices, s.xs.Indices[a:b]...)
+		m.Values = append(m.Values, s.xs.Values[a:b]...)
+		for i := lo + 1; i <= hi; i++ {
+			m.Indptr = append(m.Indptr, s.xs.Indptr[i]+base)
+		}
+	}
+	for _, r := range ranges {
+		add(r.Offset, r.Offset+r.Count)
+	}
+	for _, id := range ids {
+		add(int64(id), int64(id)+1)
+	}
+	return m, nil
 }
 
 func (s *MemSource) NumNodes() int    { return s.X.Rows }

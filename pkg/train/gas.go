@@ -191,7 +191,7 @@ type gasStep struct {
 	clip   float64
 	// maxSteps ends an epoch after that many steps (0: never).
 	maxSteps int
-	x        *tensor.Dense
+	x        gas.FeatureBuffer
 	prevX    *ad.Var // the last step's input, whose dropout buffer the next reuses
 	labels   []int32
 	split    []int8

@@ -112,6 +112,16 @@ func (s *Sparse) Revalue(vals []float32) *Sparse {
 	return &Sparse{m: m, edgeList: s.edgeList, base: s}
 }
 
+// NewFeatureSparse validates m and wraps it as the sparse form of a feature
+// matrix (any shape, unlike an adjacency), as [FeatureCSR] builds from a
+// dense one. The matrix is not copied and must not be modified afterwards.
+func NewFeatureSparse(m tensor.CSR) (*Sparse, error) {
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("autodiff: features: %w", err)
+	}
+	return &Sparse{m: m}, nil
+}
+
 // FeatureCSR returns the non-zero entries of x as a Sparse (rows x cols,
 // any shape): the sparse form of bag-of-words node features, which
 // Linear multiplies with SpMM instead of a dense GEMM.

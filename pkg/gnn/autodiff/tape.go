@@ -28,6 +28,10 @@ type Var struct {
 // NeedsGrad reports whether a gradient flows into v.
 func (v *Var) NeedsGrad() bool { return v.needsGrad }
 
+// SparseForm returns the sparse form v was given by [Tape.ConstSparse], or
+// nil.
+func (v *Var) SparseForm() *Sparse { return v.sparse }
+
 // Rows returns the number of rows of v's value.
 func (v *Var) Rows() int { return v.Value.Rows }
 
