@@ -201,22 +201,9 @@ func (f *Features) GetRange(ctx context.Context, key Key, lo int64, dst *tensor.
 		return err
 	}
 	defer f.life.exit()
-	t, err := f.table(ctx, op, key)
-	if err != nil {
+	t, err := f.rangeTable(ctx, op, "dst", key, lo, dst)
+	if t == nil || err != nil {
 		return err
-	}
-	info := t.Info()
-	if dst == nil {
-		return &Error{Op: op, Key: key.String(), Row: NoRow, Err: errNilTensor("dst")}
-	}
-	if err := checkTensor(op, "dst", key, dst, dst.Rows, info.Cols); err != nil {
-		return err
-	}
-	if err := checkRange(op, key, lo, dst.Rows, info.Rows); err != nil {
-		return err
-	}
-	if dst.Rows == 0 {
-		return nil
 	}
 	if rg, ok := t.(TableRangeGetter); ok {
 		return wrapErr(op, key.String(), rg.GetRange(ctx, lo, dst))
@@ -231,27 +218,38 @@ func (f *Features) PutRange(ctx context.Context, key Key, lo int64, src *tensor.
 		return err
 	}
 	defer f.life.exit()
-	t, err := f.table(ctx, op, key)
-	if err != nil {
+	t, err := f.rangeTable(ctx, op, "src", key, lo, src)
+	if t == nil || err != nil {
 		return err
-	}
-	info := t.Info()
-	if src == nil {
-		return &Error{Op: op, Key: key.String(), Row: NoRow, Err: errNilTensor("src")}
-	}
-	if err := checkTensor(op, "src", key, src, src.Rows, info.Cols); err != nil {
-		return err
-	}
-	if err := checkRange(op, key, lo, src.Rows, info.Rows); err != nil {
-		return err
-	}
-	if src.Rows == 0 {
-		return nil
 	}
 	if rp, ok := t.(TableRangePutter); ok {
 		return wrapErr(op, key.String(), rp.PutRange(ctx, lo, src))
 	}
 	return wrapErr(op, key.String(), t.Put(ctx, arange(lo, src.Rows), src))
+}
+
+// rangeTable checks a range call, m (named name) as rows [lo, lo+m.Rows)
+// of key, and returns key's table, or nil when there is nothing to do (no
+// rows) or on error.
+func (f *Features) rangeTable(ctx context.Context, op, name string, key Key, lo int64, m *tensor.Dense) (FeatureTable, error) {
+	t, err := f.table(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	info := t.Info()
+	if m == nil {
+		return nil, &Error{Op: op, Key: key.String(), Row: NoRow, Err: errNilTensor(name)}
+	}
+	if err := checkTensor(op, name, key, m, m.Rows, info.Cols); err != nil {
+		return nil, err
+	}
+	if err := checkRange(op, key, lo, m.Rows, info.Rows); err != nil {
+		return nil, err
+	}
+	if m.Rows == 0 {
+		return nil, nil
+	}
+	return t, nil
 }
 
 func errNilTensor(name string) error { return fmt.Errorf("%w: nil %s", ErrShape, name) }
