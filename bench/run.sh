@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark area (bench/<area>.sh, or the ones named as
 # arguments), each of which writes docs/benchmarks/<area>.md, then assembles
-# docs/BENCHMARKS.md from those sections. Usage: bench/run.sh [area ...]
+# docs/BENCHMARKS.md from those sections. Usage: bench/run.sh [area ...];
+# bench/run.sh --assemble only rebuilds docs/BENCHMARKS.md from the sections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p docs/benchmarks bench/out
 
 areas=("$@")
-if [ ${#areas[@]} -eq 0 ]; then
+if [ "${1:-}" = --assemble ]; then
+  areas=()
+elif [ ${#areas[@]} -eq 0 ]; then
   for f in bench/*.sh; do
     a=$(basename "$f" .sh)
     [ "$a" = run ] || areas+=("$a")
