@@ -191,9 +191,10 @@ func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 	if x := s.feats[j]; x != nil {
 		b, err := Assemble(ctx, s.src, s.tape, gb, nil)
 		if err == nil {
-			b.X = s.tape.Const(x.Value)
 			if sp := x.SparseForm(); sp != nil {
 				b.X = s.tape.ConstSparse(x.Value, sp)
+			} else {
+				b.X = s.tape.Const(x.Value)
 			}
 		}
 		return b, err

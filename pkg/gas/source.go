@@ -76,18 +76,15 @@ func (s *MemSource) SparseFeatures(_ context.Context, ranges []history.Range, id
 	if s.xs == nil {
 		return nil, nil
 	}
-	n, rows := int64(0), len(ids)
+	rows, err := s.checkRows(ranges, ids)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
 	for _, r := range ranges {
-		if r.Offset < 0 || r.Count < 0 || r.Offset+r.Count > int64(s.X.Rows) {
-			return nil, fmt.Errorf("gas: features: rows [%d, %d) of %d", r.Offset, r.Offset+r.Count, s.X.Rows)
-		}
 		n += s.xs.Indptr[r.Offset+r.Count] - s.xs.Indptr[r.Offset]
-		rows += int(r.Count)
 	}
 	for _, id := range ids {
-		if id < 0 || int(id) >= s.X.Rows {
-			return nil, fmt.Errorf("gas: features: node %d of %d", id, s.X.Rows)
-		}
 		n += s.xs.Indptr[id+1] - s.xs.Indptr[id]
 	}
 	m := &tensor.CSR{Rows: rows, Cols: s.X.Cols, Indptr: make([]int64, 1, rows+1),
@@ -115,12 +112,9 @@ func (s *MemSource) NumFeatures() int { return s.X.Cols }
 func (s *MemSource) NumClasses() int  { return s.Classes }
 
 func (s *MemSource) Features(_ context.Context, ranges []history.Range, ids []int32, dst *tensor.Dense) error {
-	rows := len(ids)
-	for _, r := range ranges {
-		if r.Offset < 0 || r.Count < 0 || r.Offset+r.Count > int64(s.X.Rows) {
-			return fmt.Errorf("gas: features: rows [%d, %d) of %d", r.Offset, r.Offset+r.Count, s.X.Rows)
-		}
-		rows += int(r.Count)
+	rows, err := s.checkRows(ranges, ids)
+	if err != nil {
+		return err
 	}
 	if dst.Rows != rows || dst.Cols != s.X.Cols {
 		return fmt.Errorf("gas: features: destination %s, want %dx%d", dst.Shape(), rows, s.X.Cols)
@@ -131,12 +125,27 @@ func (s *MemSource) Features(_ context.Context, ranges []history.Range, ids []in
 		at += int(r.Count)
 	}
 	for i, id := range ids {
-		if id < 0 || int(id) >= s.X.Rows {
-			return fmt.Errorf("gas: features: node %d of %d", id, s.X.Rows)
-		}
 		copy(dst.Row(at+i), s.X.Row(int(id)))
 	}
 	return nil
+}
+
+// checkRows checks the rows of a features request (ranges, then ids) and
+// returns their number.
+func (s *MemSource) checkRows(ranges []history.Range, ids []int32) (int, error) {
+	rows := len(ids)
+	for _, r := range ranges {
+		if r.Offset < 0 || r.Count < 0 || r.Offset+r.Count > int64(s.X.Rows) {
+			return 0, fmt.Errorf("gas: features: rows [%d, %d) of %d", r.Offset, r.Offset+r.Count, s.X.Rows)
+		}
+		rows += int(r.Count)
+	}
+	for _, id := range ids {
+		if id < 0 || int(id) >= s.X.Rows {
+			return 0, fmt.Errorf("gas: features: node %d of %d", id, s.X.Rows)
+		}
+	}
+	return rows, nil
 }
 
 func (s *MemSource) Targets(_ context.Context, ranges []history.Range, labels []int32, split []int8) error {
