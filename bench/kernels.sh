@@ -5,18 +5,20 @@
 # spmm, indexed, elementwise) within each round, so a burst of load from
 # other work on the machine hits both sides of a comparison alike.
 #   KERNELS_ROUNDS     rounds of the spmm group (seconds per operation);
-#                      indexed gets 2x, gemm and elementwise 4x as many
+#                      indexed gets 2x, gemm and elementwise 8x as many
 #                      shorter rounds (more samples where samples are
 #                      cheap: the fastest round is the one least disturbed
-#                      by other load)                            default 2
+#                      by other load; the memory-bound elementwise ops
+#                      swing 0.7-1.7x from one round to the next with the
+#                      host's memory bandwidth)                  default 2
 #   KERNELS_THREADS    Go workers = OpenBLAS = torch threads      default 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${KERNELS_ROUNDS:-2}
 threads=${KERNELS_THREADS:-2}
-declare -A grounds=([gemm]=$((4 * rounds)) [spmm]=$rounds [indexed]=$((2 * rounds)) [elementwise]=$((4 * rounds)))
-declare -A gbts=([gemm]=0.3 [spmm]=1 [indexed]=0.5 [elementwise]=0.3)
-maxr=$((4 * rounds))
+declare -A grounds=([gemm]=$((8 * rounds)) [spmm]=$rounds [indexed]=$((2 * rounds)) [elementwise]=$((8 * rounds)))
+declare -A gbts=([gemm]=0.2 [spmm]=1 [indexed]=0.5 [elementwise]=0.2)
+maxr=$((8 * rounds))
 out=bench/out/kernels
 mkdir -p "$out" docs/benchmarks
 rm -f "$out"/go.*.txt "$out"/torch.*.jsonl

@@ -2,7 +2,8 @@
 // SBM graph three ways, interleaved round by round so that machine load
 // hits each alike: with the asynchronous pinned-buffer pool, with
 // synchronous pulls and pushes, and full-batch. Histories are file-backed
-// tables (pread/pwrite), features in memory. It prints a markdown table
+// tables (memory-mapped, or pread/pwrite with -access pread), features in
+// memory. It prints a markdown table
 // with the medians and the share of the synchronous history I/O time that
 // the pool hides: (sync epoch - async epoch) / sync I/O time.
 package main
@@ -32,14 +33,15 @@ func main() {
 	full := flag.Bool("full", true, "also time full-batch epochs")
 	maxSteps := flag.Int("max-steps", 0, "steps per GAS epoch (0 = every batch)")
 	ioWorkers := flag.Int("io-workers", 1, "goroutines performing pulls (gas.io_workers)")
+	access := flag.String("access", "mmap", "how file-backed histories are read and written: mmap or pread (gas.history_access)")
 	flag.Parse()
-	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *ioWorkers, *histDir, *full); err != nil {
+	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *ioWorkers, *access, *histDir, *full); err != nil {
 		fmt.Fprintln(os.Stderr, "gasbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps, ioWorkers int, histDir string, full bool) error {
+func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps, ioWorkers int, access, histDir string, full bool) error {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	yml := fmt.Sprintf(`mode: gas
@@ -47,9 +49,9 @@ dataset: {name: sbm, generator: sbm, sbm: {nodes: %d}}
 model: {name: gcn, hidden: %d, layers: %d, dropout: 0.5}
 optim: {lr: 0.01, weight_decay: 5e-4}
 train: {epochs: %d}
-gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, max_steps: %d, io_workers: %d}
+gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, max_steps: %d, io_workers: %d, history_access: %s}
 output: {no_checkpoint: true, no_plot: true}
-`, nodes, hidden, layers, epochs, parts, per, histDir, maxSteps, ioWorkers)
+`, nodes, hidden, layers, epochs, parts, per, histDir, maxSteps, ioWorkers, access)
 	cfg, err := train.Parse([]byte(yml), nil)
 	if err != nil {
 		return err

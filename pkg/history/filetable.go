@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/gnnscale/gnnscale/pkg/tensor"
@@ -27,20 +27,53 @@ const (
 	maxSpan = 4096
 )
 
-// FileTable is a Table stored in a file and accessed with positional reads
-// and writes (pread/pwrite): the page cache, not the process, holds the hot
-// rows, so a history larger than RAM costs no resident memory. Reads of
-// many ids are sorted and coalesced into few system calls.
+// FileAccess selects how a FileTable reaches its file.
+type FileAccess int
+
+const (
+	// AccessMmap (the default where the system supports it) maps the file
+	// into the address space: a row read or written is one memory copy
+	// through the page cache, with no system call per row.
+	AccessMmap FileAccess = iota
+	// AccessPread uses positional reads and writes (pread/pwrite), sorting
+	// and coalescing the ids of a read into few system calls. It costs no
+	// address space, and is what systems without mmap use.
+	AccessPread
+)
+
+func (a FileAccess) String() string {
+	if a == AccessPread {
+		return "pread"
+	}
+	return "mmap"
+}
+
+// FileOptions configures a FileTable.
+type FileOptions struct {
+	Access FileAccess
+}
+
+// FileTable is a Table stored in a file: the page cache, not the process
+// heap, holds the hot rows, so a history larger than RAM costs no resident
+// memory of its own. By default the file is memory-mapped; see FileAccess.
+//
+// A fault while touching the mapping (the file truncated behind the
+// table's back, a disk error, a full disk under a sparse file) is returned
+// as an error, not a crash. Close must not run concurrently with other calls.
 type FileTable struct {
 	f         *os.File
 	rows, dim int
 	rowBytes  int64
-	closed    atomic.Bool
-	scratch   sync.Pool // *[]byte for coalesced reads
+	access    FileAccess
+	data      []byte       // the mapping of the rows (AccessMmap), header excluded
+	mapping   []byte       // the whole mapping, for munmap
+	mu        sync.RWMutex // held shared by accesses, exclusively by Close
+	closed    bool
+	scratch   sync.Pool // *[]byte for coalesced reads (AccessPread)
 }
 
 // CreateFileTable creates (or truncates) path as a zeroed rows x dim table.
-func CreateFileTable(path string, rows, dim int) (*FileTable, error) {
+func CreateFileTable(path string, rows, dim int, opts FileOptions) (*FileTable, error) {
 	if rows < 0 || dim <= 0 {
 		return nil, fmt.Errorf("history: create %s: bad shape %dx%d", path, rows, dim)
 	}
@@ -62,12 +95,12 @@ func CreateFileTable(path string, rows, dim int) (*FileTable, error) {
 		f.Close()
 		return nil, fmt.Errorf("history: create %s: %w", path, err)
 	}
-	return newFileTable(f, rows, dim), nil
+	return newFileTable(f, rows, dim, opts)
 }
 
 // OpenFileTable opens an existing table file and checks its header and size.
 // Errors wrap ErrCorrupt when the file is not a whole table.
-func OpenFileTable(path string) (*FileTable, error) {
+func OpenFileTable(path string, opts FileOptions) (*FileTable, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("history: open: %w", err)
@@ -96,28 +129,62 @@ func OpenFileTable(path string) (*FileTable, error) {
 		f.Close()
 		return nil, fmt.Errorf("history: open %s: %w: header says %dx%d, file has %d bytes", path, ErrCorrupt, rows, dim, st.Size())
 	}
-	return newFileTable(f, int(rows), dim), nil
+	return newFileTable(f, int(rows), dim, opts)
 }
 
-func newFileTable(f *os.File, rows, dim int) *FileTable {
-	t := &FileTable{f: f, rows: rows, dim: dim, rowBytes: int64(dim) * 4}
-	t.scratch.New = func() any { b := make([]byte, 0, 64<<10); return &b }
-	return t
+func newFileTable(f *os.File, rows, dim int, opts FileOptions) (*FileTable, error) {
+	t := &FileTable{f: f, rows: rows, dim: dim, rowBytes: int64(dim) * 4, access: opts.Access}
+	if !canMmap {
+		t.access = AccessPread
+	}
+	switch t.access {
+	case AccessMmap:
+		m, err := mapFile(f, t.off(int64(rows)))
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		t.mapping = m
+		if m != nil {
+			t.data = m[headerSize:]
+		}
+	case AccessPread:
+		t.scratch.New = func() any { b := make([]byte, 0, 64<<10); return &b }
+	default:
+		f.Close()
+		return nil, fmt.Errorf("history: %s: unknown access mode %d", f.Name(), opts.Access)
+	}
+	return t, nil
 }
+
+// Access reports how the table reaches its file.
+func (t *FileTable) Access() FileAccess { return t.access }
 
 func (t *FileTable) Rows() int { return t.rows }
 func (t *FileTable) Dim() int  { return t.dim }
 
 func (t *FileTable) off(row int64) int64 { return headerSize + row*t.rowBytes }
 
-// ReadRows reads the wanted rows in ascending id order, joining ids at most
-// maxGap rows apart into one read.
-func (t *FileTable) ReadRows(dst *tensor.Dense, ids []int32) error {
-	if t.closed.Load() {
+// ReadRows copies the wanted rows out of the mapping, or (AccessPread)
+// reads them in ascending id order, joining ids at most maxGap rows apart
+// into one read.
+func (t *FileTable) ReadRows(dst *tensor.Dense, ids []int32) (err error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
 		return ErrClosed
 	}
 	if err := checkRead(t.rows, t.dim, dst, ids); err != nil {
 		return err
+	}
+	if t.access == AccessMmap {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer recoverFault("read", &err)
+		vals, dim := bytesAsFloats(t.data), int64(t.dim)
+		for i, id := range ids {
+			copy(dst.Row(i), vals[int64(id)*dim:(int64(id)+1)*dim])
+		}
+		return nil
 	}
 	order := make([]int32, len(ids)) // positions in ids, sorted by id
 	for i := range order {
@@ -157,14 +224,26 @@ func (t *FileTable) ReadRows(dst *tensor.Dense, ids []int32) error {
 	return nil
 }
 
-func (t *FileTable) ReadRange(dst *tensor.Dense, offset int64) error {
-	if t.closed.Load() {
+func (t *FileTable) ReadRange(dst *tensor.Dense, offset int64) (err error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
 		return ErrClosed
 	}
 	if err := checkRange("read", t.rows, t.dim, dst, offset); err != nil {
 		return err
 	}
 	if dst.Rows == 0 {
+		return nil
+	}
+	if t.access == AccessMmap {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer recoverFault("read", &err)
+		vals, dim := bytesAsFloats(t.data), int64(t.dim)
+		for i := 0; i < dst.Rows; i++ {
+			r := offset + int64(i)
+			copy(dst.Row(i), vals[r*dim:(r+1)*dim])
+		}
 		return nil
 	}
 	if dst.Contiguous() {
@@ -179,14 +258,26 @@ func (t *FileTable) ReadRange(dst *tensor.Dense, offset int64) error {
 	return nil
 }
 
-func (t *FileTable) WriteRange(offset int64, src *tensor.Dense) error {
-	if t.closed.Load() {
+func (t *FileTable) WriteRange(offset int64, src *tensor.Dense) (err error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
 		return ErrClosed
 	}
 	if err := checkRange("write", t.rows, t.dim, src, offset); err != nil {
 		return err
 	}
 	if src.Rows == 0 {
+		return nil
+	}
+	if t.access == AccessMmap {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer recoverFault("write", &err)
+		vals, dim := bytesAsFloats(t.data), int64(t.dim)
+		for i := 0; i < src.Rows; i++ {
+			r := offset + int64(i)
+			copy(vals[r*dim:(r+1)*dim], src.Row(i))
+		}
 		return nil
 	}
 	if src.Contiguous() {
@@ -201,11 +292,21 @@ func (t *FileTable) WriteRange(offset int64, src *tensor.Dense) error {
 	return nil
 }
 
-// Reset zeroes the table by truncating its data and extending it again,
-// which frees the old blocks instead of writing zeros.
+// Reset zeroes the table by punching a hole over its rows (or, where the
+// file system cannot, truncating the file and extending it again): the
+// old blocks are freed instead of overwritten with zeros.
 func (t *FileTable) Reset() error {
-	if t.closed.Load() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
 		return ErrClosed
+	}
+	n := t.off(int64(t.rows)) - headerSize
+	if n == 0 {
+		return nil
+	}
+	if ok, err := zeroFile(t.f, headerSize, n); ok || err != nil {
+		return wrapIO("reset", err)
 	}
 	if err := t.f.Truncate(headerSize); err != nil {
 		return wrapIO("reset", err)
@@ -213,12 +314,33 @@ func (t *FileTable) Reset() error {
 	return wrapIO("reset", t.f.Truncate(t.off(int64(t.rows))))
 }
 
-// Close closes the file; the table can be reopened with OpenFileTable.
+// Close unmaps and closes the file; the table can be reopened with
+// OpenFileTable. Values written through the mapping are in the page cache
+// and reach the file like pwrite's do.
 func (t *FileTable) Close() error {
-	if t.closed.Swap(true) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
 		return nil
 	}
-	return t.f.Close()
+	t.closed = true
+	err := unmapFile(t.mapping)
+	t.mapping, t.data = nil, nil
+	return errors.Join(err, t.f.Close())
+}
+
+// recoverFault, deferred after debug.SetPanicOnFault(true), turns a memory
+// fault while touching the mapping into an error; other panics go on.
+func recoverFault(op string, err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if f, ok := r.(interface{ Addr() uintptr }); ok {
+		*err = fmt.Errorf("history: %s: fault at %#x in the mapped table file (truncated by another process, or an I/O error): %w", op, f.Addr(), ErrIO)
+		return
+	}
+	panic(r)
 }
 
 func wrapIO(op string, err error) error {

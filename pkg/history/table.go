@@ -13,6 +13,7 @@ var (
 	ErrShape      = errors.New("history: shape mismatch")
 	ErrClosed     = errors.New("history: closed")
 	ErrCorrupt    = errors.New("history: corrupt table file")
+	ErrIO         = errors.New("history: table file I/O failed")
 )
 
 // Range is a contiguous run of rows [Offset, Offset+Count).

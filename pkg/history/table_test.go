@@ -16,13 +16,20 @@ var tableKinds = []struct {
 	make func(t *testing.T, rows, dim int) Table
 }{
 	{"mem", func(t *testing.T, rows, dim int) Table { return NewMemTable(rows, dim) }},
-	{"file", func(t *testing.T, rows, dim int) Table {
-		ft, err := CreateFileTable(filepath.Join(t.TempDir(), "h.bin"), rows, dim)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ft
-	}},
+	{"file-mmap", func(t *testing.T, rows, dim int) Table { return newFileTableT(t, rows, dim, AccessMmap) }},
+	{"file-pread", func(t *testing.T, rows, dim int) Table { return newFileTableT(t, rows, dim, AccessPread) }},
+}
+
+func newFileTableT(t *testing.T, rows, dim int, access FileAccess) *FileTable {
+	t.Helper()
+	ft, err := CreateFileTable(filepath.Join(t.TempDir(), "h.bin"), rows, dim, FileOptions{Access: access})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ft.Access() != access && canMmap {
+		t.Fatalf("access %v, want %v", ft.Access(), access)
+	}
+	return ft
 }
 
 func randDense(r *rand.Rand, rows, cols int) *tensor.Dense {
@@ -138,7 +145,7 @@ func TestTableRejectsBadRequests(t *testing.T) {
 func TestFileTableReopenAndCorruption(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "h.bin")
-	ft, err := CreateFileTable(path, 20, 4)
+	ft, err := CreateFileTable(path, 20, 4, FileOptions{Access: AccessMmap})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +153,11 @@ func TestFileTableReopenAndCorruption(t *testing.T) {
 	if err := ft.WriteRange(0, src); err != nil {
 		t.Fatal(err)
 	}
-	ft.Close()
-	re, err := OpenFileTable(path)
+	if err := ft.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Rows written through the mapping are read back with pread.
+	re, err := OpenFileTable(path, FileOptions{Access: AccessPread})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,13 +173,37 @@ func TestFileTableReopenAndCorruption(t *testing.T) {
 	if err := os.Truncate(path, 4096+100); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenFileTable(path); !errors.Is(err, ErrCorrupt) {
+	if _, err := OpenFileTable(path, FileOptions{}); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("truncated table: err = %v, want ErrCorrupt", err)
 	}
 	if err := os.WriteFile(path, []byte("not a table"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenFileTable(path); !errors.Is(err, ErrCorrupt) {
+	if _, err := OpenFileTable(path, FileOptions{}); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("garbage file: err = %v, want ErrCorrupt", err)
+	}
+}
+
+// A table file cut short behind a mapped table's back faults on access; the
+// table must return an error, not crash the process.
+func TestFileTableMappedFaultIsError(t *testing.T) {
+	if !canMmap {
+		t.Skip("no mmap on this system")
+	}
+	path := filepath.Join(t.TempDir(), "h.bin")
+	ft, err := CreateFileTable(path, 4096, 16, FileOptions{Access: AccessMmap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ft.Close()
+	if err := os.Truncate(path, headerSize); err != nil {
+		t.Fatal(err)
+	}
+	dst := tensor.New(1, 16)
+	if err := ft.ReadRows(dst, []int32{4000}); !errors.Is(err, ErrIO) {
+		t.Fatalf("read past the truncated end: err = %v, want ErrIO", err)
+	}
+	if err := ft.WriteRange(4000, dst); !errors.Is(err, ErrIO) {
+		t.Fatalf("write past the truncated end: err = %v, want ErrIO", err)
 	}
 }

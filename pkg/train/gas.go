@@ -61,13 +61,17 @@ func newTables(c *GASConfig, m gas.Model, n int) ([]history.Table, func(), error
 		}
 		return tables, closeAll, nil
 	}
+	access, err := c.fileAccess()
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
 	dir, err := os.MkdirTemp(c.HistoryDir, "gas-histories-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: histories: %w", err)
 	}
 	rm := func() { closeAll(); os.RemoveAll(dir) }
 	for i := 0; i < L; i++ {
-		t, err := history.CreateFileTable(filepath.Join(dir, fmt.Sprintf("layer%d.hist", i)), n, m.HistoryDim())
+		t, err := history.CreateFileTable(filepath.Join(dir, fmt.Sprintf("layer%d.hist", i)), n, m.HistoryDim(), history.FileOptions{Access: access})
 		if err != nil {
 			rm()
 			return nil, nil, fmt.Errorf("train: %w", err)

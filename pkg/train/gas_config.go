@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gnnscale/gnnscale/pkg/gas"
+	"github.com/gnnscale/gnnscale/pkg/history"
 )
 
 // GASConfig is the "gas:" section of a trainer config: GNNAutoScale
@@ -39,6 +40,10 @@ type GASConfig struct {
 	// the end.
 	Histories  string `yaml:"histories"`
 	HistoryDir string `yaml:"history_dir"`
+	// HistoryAccess is how file-backed histories reach their files: "mmap"
+	// (default: one memory copy per row) or "pread" (positional reads and
+	// writes, coalesced; no address space used).
+	HistoryAccess string `yaml:"history_access"`
 	// Store trains from a GAS data folder written by PrepareStore (features,
 	// labels, split and topology in Pebble, plus the partition book)
 	// instead of loading the data set into memory.
@@ -77,6 +82,9 @@ func (g *GASConfig) EnsureDefaults() {
 	if g.Histories == "" {
 		g.Histories = "memory"
 	}
+	if g.HistoryAccess == "" {
+		g.HistoryAccess = "mmap"
+	}
 	if g.LoaderWorkers == 0 {
 		g.LoaderWorkers = 1
 	}
@@ -114,6 +122,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	default:
 		bad("gas.histories: %q is not one of memory, file", g.Histories)
 	}
+	if _, err := g.fileAccess(); err != nil {
+		bad("%v", err)
+	}
 	if g.StoreCacheMB < 0 {
 		bad("gas.store_cache_mb: %d, want >= 0 (0 = the store's default)", g.StoreCacheMB)
 	}
@@ -132,6 +143,24 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	}
 }
 
+// fileAccess parses HistoryAccess.
+func (g *GASConfig) fileAccess() (history.FileAccess, error) {
+	switch g.HistoryAccess {
+	case "mmap", "":
+		return history.AccessMmap, nil
+	case "pread":
+		return history.AccessPread, nil
+	}
+	return 0, fmt.Errorf("gas.history_access: %q is not one of mmap, pread", g.HistoryAccess)
+}
+
 func (g *GASConfig) String() string {
-	return fmt.Sprintf("parts %d, %d per batch, pool %dx%d, sync %v, histories %s", g.NumParts, g.PartsPerBatch, g.PoolSize, g.BufferSize, g.Sync, g.Histories)
+	return fmt.Sprintf("parts %d, %d per batch, pool %dx%d, sync %v, histories %s", g.NumParts, g.PartsPerBatch, g.PoolSize, g.BufferSize, g.Sync, g.historyKind())
+}
+
+func (g *GASConfig) historyKind() string {
+	if g.Histories == "file" {
+		return "file (" + g.HistoryAccess + ")"
+	}
+	return g.Histories
 }
