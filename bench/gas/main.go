@@ -33,15 +33,16 @@ func main() {
 	full := flag.Bool("full", true, "also time full-batch epochs")
 	maxSteps := flag.Int("max-steps", 0, "steps per GAS epoch (0 = every batch)")
 	ioWorkers := flag.Int("io-workers", 1, "goroutines performing pulls (gas.io_workers)")
+	workers := flag.Int("workers", 0, "kernel workers (0 = one per core)")
 	access := flag.String("access", "mmap", "how file-backed histories are read and written: mmap or pread (gas.history_access)")
 	flag.Parse()
-	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *ioWorkers, *access, *histDir, *full); err != nil {
+	if err := run(*nodes, *parts, *per, *layers, *hidden, *rounds, *epochs, *maxSteps, *ioWorkers, *workers, *access, *histDir, *full); err != nil {
 		fmt.Fprintln(os.Stderr, "gasbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps, ioWorkers int, access, histDir string, full bool) error {
+func run(nodes, parts, per, layers, hidden, rounds, epochs, maxSteps, ioWorkers, workers int, access, histDir string, full bool) error {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	yml := fmt.Sprintf(`mode: gas
@@ -49,7 +50,7 @@ dataset: {name: sbm, generator: sbm, sbm: {nodes: %d}}
 model: {name: gcn, hidden: %d, layers: %d, dropout: 0.5}
 optim: {lr: 0.01, weight_decay: 5e-4}
 train: {epochs: %d}
-gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, max_steps: %d, io_workers: %d, history_access: %s}
+gas: {num_parts: %d, parts_per_batch: %d, partitioner: range, histories: file, history_dir: %q, skip_eval: true, cache_eval: false, max_steps: %d, io_workers: %d, history_access: %s}
 output: {no_checkpoint: true, no_plot: true}
 `, nodes, hidden, layers, epochs, parts, per, histDir, maxSteps, ioWorkers, access)
 	cfg, err := train.Parse([]byte(yml), nil)
@@ -73,7 +74,11 @@ output: {no_checkpoint: true, no_plot: true}
 			return err
 		}
 	}
-	b := cpu.New()
+	var opts []cpu.Option
+	if workers > 0 {
+		opts = append(opts, cpu.WithWorkers(workers))
+	}
+	b := cpu.New(opts...)
 	var asyncT, syncT, syncIO, asyncIO, fullT []float64
 	gasEpoch := func(sync bool) (float64, float64, error) {
 		c := *cfg
@@ -110,7 +115,12 @@ output: {no_checkpoint: true, no_plot: true}
 		fmt.Printf("| full-batch | %.2f | - | %.2fx |\n", median(fullT), ms/median(fullT))
 	}
 	fmt.Printf("\nHidden share of the synchronous history I/O: (sync - async) / sync I/O = (%.2f - %.2f) / %.2f = **%.0f%%**", ms, ma, mio, 100*(ms-ma)/mio)
-	fmt.Printf(" (per round: async %v, sync %v, sync I/O %v)\n", round2(asyncT), round2(syncT), round2(syncIO))
+	fmt.Printf(" (per round: async %v, sync %v, sync I/O %v", round2(asyncT), round2(syncT), round2(syncIO))
+	share := make([]float64, len(asyncT))
+	for i := range share {
+		share[i] = (syncT[i] - asyncT[i]) / syncIO[i]
+	}
+	fmt.Printf("; hidden share per round %v)\n", round2(share))
 	return nil
 }
 

@@ -137,10 +137,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	}
 	fmt.Fprintf(stdout, "%s: %s on %s (%s), %d seed(s), %d epochs\n", s.Name, s.Model, s.Dataset, s.Mode, s.Seeds, s.Epochs)
 	for _, r := range s.Runs {
+		if r.BestEpoch == 0 {
+			fmt.Fprintf(stdout, "  seed %-4d not evaluated (gas.skip_eval)\n", r.Seed)
+			continue
+		}
 		fmt.Fprintf(stdout, "  seed %-4d best epoch %-5d val %6.2f  test %6.2f\n", r.Seed, r.BestEpoch, 100*r.ValAcc, 100*r.TestAcc)
 	}
-	fmt.Fprintf(stdout, "test accuracy %.2f ± %.2f  (val %.2f ± %.2f)  epoch %.4fs median  peak RSS %.0f MiB\n",
-		s.TestAccMean, s.TestAccStd, s.ValAccMean, s.ValAccStd, s.EpochSecondsMedian, float64(s.PeakRSSBytes)/(1<<20))
+	acc := fmt.Sprintf("test accuracy %.2f ± %.2f  (val %.2f ± %.2f)", s.TestAccMean, s.TestAccStd, s.ValAccMean, s.ValAccStd)
+	if len(s.Runs) > 0 && s.Runs[0].BestEpoch == 0 {
+		acc = "not evaluated"
+	}
+	fmt.Fprintf(stdout, "%s  epoch %.4fs median  peak RSS %.0f MiB\n", acc, s.EpochSecondsMedian, float64(s.PeakRSSBytes)/(1<<20))
 	fmt.Fprintf(stdout, "outputs in %s\n", s.OutputDir)
 	return nil
 }

@@ -134,7 +134,7 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 	params := m.Params()
 	best := snapshot(params)
 	res := &GASResult{SeedResult: SeedResult{Seed: seed, ValAcc: -1}}
-	if !g.NoFill && !g.SkipEval {
+	if !g.NoFill {
 		if _, err := gasEvaluate(ctx, runner, tp, eval, src); err != nil {
 			return nil, nil, err
 		}
@@ -172,6 +172,9 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 			}
 		}
 		ep.BestValAcc, ep.BestTestAcc = res.ValAcc, res.TestAcc
+		if res.BestEpoch == 0 { // not evaluated yet (or skip_eval)
+			ep.BestValAcc, ep.BestTestAcc = math.NaN(), math.NaN()
+		}
 		res.EpochSeconds = append(res.EpochSeconds, ep.EpochSeconds)
 		res.IOSeconds = append(res.IOSeconds, ep.IOSeconds)
 		if onEpoch != nil {

@@ -63,8 +63,9 @@ type GASConfig struct {
 	// batches; PyGAS's large benchmark has the same knob). Benchmarks use
 	// it to measure steps, not epochs, on large graphs.
 	MaxSteps int `yaml:"max_steps"`
-	// SkipEval never runs inference (accuracies are then not reported):
-	// for memory and speed benchmarks of the training step.
+	// SkipEval never evaluates (accuracies are then not reported): for
+	// memory and speed benchmarks of the training step. The fill pass
+	// before the first epoch still runs unless NoFill.
 	SkipEval bool `yaml:"skip_eval"`
 }
 
