@@ -52,7 +52,7 @@ for n in $SIZES; do
     rm -rf "$store"
     /usr/bin/time -v $T --quiet --prepare --config "$c" --set gas.store="$store" 2>>"$log" | tee -a "$log" >&2
   fi
-  $T --quiet --config "$c" --set gas.store="$store" --set gas.histories=file --set gas.history_dir="$DIR" \
+  $T --quiet --config "$c" --set gas.store="$store" --set gas.histories=file --set gas.history_access=pread --set gas.history_dir="$DIR" \
     --set gas.max_steps="$STEPS" --set gas.skip_eval=true --set gas.no_fill=true --set gas.store_cache_mb="$CACHE_MB" --summary "$DIR/gas-$n.json" >>"$log" 2>&1
   # Full-batch results are kept like the stores (GAS_BENCH_FRESH=1 reruns them).
   if [ "${GAS_BENCH_FRESH:-0}" = 1 ] || { [ ! -e "$DIR/full-$n.json" ] && [ ! -e "$DIR/full-$n.failed" ]; }; then
@@ -103,7 +103,7 @@ fi
   printf '%s\n' "${rows[@]}"
   echo
   echo "Commands (per size N): \`bench/out/trainer --prepare --config $DIR/sbm-N.yaml --set gas.store=$DIR/store-N\`;"
-  echo "\`bench/out/trainer --config $DIR/sbm-N.yaml --set gas.store=$DIR/store-N --set gas.histories=file --set gas.max_steps=$STEPS --set gas.skip_eval=true --set gas.no_fill=true --set gas.store_cache_mb=$CACHE_MB --summary gas-N.json\`;"
+  echo "\`bench/out/trainer --config $DIR/sbm-N.yaml --set gas.store=$DIR/store-N --set gas.histories=file --set gas.history_access=pread --set gas.max_steps=$STEPS --set gas.skip_eval=true --set gas.no_fill=true --set gas.store_cache_mb=$CACHE_MB --summary gas-N.json\`;"
   echo "\`bench/out/trainer --config $DIR/sbm-N.yaml --set mode=full --summary full-N.json\` (configs written by bench/gas.sh)."
   echo
   echo "### Hiding history I/O"
