@@ -131,8 +131,9 @@ func reuse(d *tensor.Dense, rows, cols int) *tensor.Dense {
 // GroupSet is the [EvalSet] of fixed contiguous partition groups (PyGAS's
 // EvalSubgraphLoader): batch j holds partitions [j*per, (j+1)*per).
 // With Cache the batches' structure (not their features, unless
-// CacheFeatures) is built once and kept; otherwise every Get builds the
-// batch again from the graph source, so memory stays at one batch.
+// CacheFeatures) is built once and kept, up to CacheBytes; otherwise every
+// Get builds the batch again from the graph source, so memory stays at one
+// batch.
 type GroupSet struct {
 	src     Source
 	batcher *sampling.GASBatcher
@@ -140,6 +141,7 @@ type GroupSet struct {
 	tape    *ad.Tape
 	cache   []*sampling.GASBatch
 	feats   []*ad.Var // cached features (value and sparse form)
+	cached  int64     // bytes held by cache and feats
 	opts    GroupSetOptions
 }
 
@@ -150,6 +152,9 @@ type GroupSetOptions struct {
 	// Cache keeps every batch's structure after it is first built;
 	// CacheFeatures keeps its features too.
 	Cache, CacheFeatures bool
+	// CacheBytes bounds what the cache holds (0 = no bound): once full,
+	// further batches are built afresh on every use.
+	CacheBytes int64
 }
 
 // NewGroupSet returns the evaluation batches over the partition book ptr.
@@ -171,6 +176,14 @@ func NewGroupSet(src Source, g sampling.NeighborSource, ptr []int64, t *ad.Tape,
 
 func (s *GroupSet) Len() int { return len(s.groups) }
 
+// fits reports whether n more bytes stay within the cache's bound.
+func (s *GroupSet) fits(n int64) bool {
+	return s.opts.CacheBytes <= 0 || s.cached+n <= s.opts.CacheBytes
+}
+
+// CachedBytes returns the bytes the cache holds.
+func (s *GroupSet) CachedBytes() int64 { return s.cached }
+
 func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 	if j < 0 || j >= len(s.groups) {
 		return nil, fmt.Errorf("gas: eval batch %d of %d", j, len(s.groups))
@@ -181,8 +194,9 @@ func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 		if err := s.batcher.Build(ctx, s.groups[j], gb); err != nil {
 			return nil, err
 		}
-		if s.opts.Cache {
+		if s.opts.Cache && s.fits(gb.Bytes()) {
 			s.cache[j] = gb
+			s.cached += gb.Bytes()
 		}
 	}
 	if !withX {
@@ -200,8 +214,9 @@ func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 		return b, err
 	}
 	b, err := Assemble(ctx, s.src, s.tape, gb, new(FeatureBuffer))
-	if err == nil && s.opts.CacheFeatures {
+	if err == nil && s.opts.CacheFeatures && s.fits(b.X.Bytes()) {
 		s.feats[j] = b.X
+		s.cached += b.X.Bytes()
 	}
 	return b, err
 }

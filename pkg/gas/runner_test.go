@@ -435,3 +435,41 @@ func TestErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupSetCacheBound: a bounded cache keeps batches only while they
+// fit, and a batch served from the cache equals the one built afresh.
+func TestGroupSetCacheBound(t *testing.T) {
+	f := newFixture(t, 240, 6, 5)
+	ctx := context.Background()
+	tp := ad.New(f.bk)
+	build := func(limit int64) (*GroupSet, []*tensor.Dense) {
+		set, err := NewGroupSet(f.src, f.g, f.ptr, tp, GroupSetOptions{PartsPerBatch: 1, GAS: gasOpts("gcn"), Cache: true, CacheFeatures: true, CacheBytes: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var xs []*tensor.Dense
+		for pass := 0; pass < 2; pass++ {
+			for j := 0; j < set.Len(); j++ {
+				b, err := set.Get(ctx, j, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if pass == 0 {
+					xs = append(xs, b.X.Value.Clone())
+				} else if d := maxDiff(xs[j], b.X.Value); d != 0 {
+					t.Fatalf("limit %d: batch %d differs on its second use by %g", limit, j, d)
+				}
+			}
+		}
+		return set, xs
+	}
+	all, _ := build(0)
+	total := all.CachedBytes()
+	if total == 0 {
+		t.Fatal("an unbounded cache holds nothing")
+	}
+	half, _ := build(total / 2)
+	if got := half.CachedBytes(); got == 0 || got > total/2 {
+		t.Fatalf("cache bounded at %d bytes holds %d (unbounded: %d)", total/2, got, total)
+	}
+}

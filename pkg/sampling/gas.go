@@ -53,6 +53,12 @@ type GASBatch struct {
 	values  []float32
 }
 
+// Bytes returns the memory the batch's slices hold (their capacities).
+func (b *GASBatch) Bytes() int64 {
+	return int64(cap(b.Parts))*8 + int64(cap(b.NID))*4 + int64(cap(b.Offset)+cap(b.Count)+cap(b.EID))*8 +
+		int64(cap(b.Deg))*4 + int64(cap(b.indptr))*8 + int64(cap(b.indices)+cap(b.values))*4
+}
+
 // HaloSize returns the number of halo nodes.
 func (b *GASBatch) HaloSize() int { return len(b.NID) - b.BatchSize }
 

@@ -14,6 +14,11 @@ type CSR struct {
 	Values     []float32 // nil (all ones) or len NNZ
 }
 
+// Bytes returns the memory a's slices hold (their capacities).
+func (a CSR) Bytes() int64 {
+	return int64(cap(a.Indptr))*8 + int64(cap(a.Indices)+cap(a.Values))*4
+}
+
 // NNZ returns the number of stored entries.
 func (a CSR) NNZ() int64 {
 	if len(a.Indptr) == 0 {

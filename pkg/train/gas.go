@@ -127,7 +127,7 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 	if g.CacheEval != nil {
 		cache = *g.CacheEval
 	}
-	eval, err := gas.NewGroupSet(src, d.Graph, d.Ptr, tp, gas.GroupSetOptions{PartsPerBatch: g.EvalPartsPerBatch, GAS: bopts, Cache: cache, CacheFeatures: cache})
+	eval, err := gas.NewGroupSet(src, d.Graph, d.Ptr, tp, gas.GroupSetOptions{PartsPerBatch: g.EvalPartsPerBatch, GAS: bopts, Cache: cache, CacheFeatures: cache, CacheBytes: int64(g.CacheEvalMB) << 20})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -56,6 +56,9 @@ type GASConfig struct {
 	// CacheEval keeps the evaluation batches' structure in memory between
 	// layers and epochs. Default: on for in-memory data, off for a store.
 	CacheEval *bool `yaml:"cache_eval"`
+	// CacheEvalMB bounds that cache (default 2048; batches beyond it are
+	// rebuilt on every use).
+	CacheEvalMB int `yaml:"cache_eval_mb"`
 	// NoFill skips the exact inference that fills the histories before the
 	// first epoch (PyGAS's "test(...)  # Fill history").
 	NoFill bool `yaml:"no_fill"`
@@ -88,6 +91,9 @@ func (g *GASConfig) EnsureDefaults() {
 	}
 	if g.LoaderWorkers == 0 {
 		g.LoaderWorkers = 1
+	}
+	if g.CacheEvalMB == 0 {
+		g.CacheEvalMB = 2048
 	}
 }
 
@@ -125,6 +131,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	}
 	if _, err := g.fileAccess(); err != nil {
 		bad("%v", err)
+	}
+	if g.CacheEvalMB < 0 {
+		bad("gas.cache_eval_mb: %d, want >= 0 (0 = the default, 2048)", g.CacheEvalMB)
 	}
 	if g.StoreCacheMB < 0 {
 		bad("gas.store_cache_mb: %d, want >= 0 (0 = the store's default)", g.StoreCacheMB)

@@ -32,6 +32,18 @@ func (v *Var) NeedsGrad() bool { return v.needsGrad }
 // nil.
 func (v *Var) SparseForm() *Sparse { return v.sparse }
 
+// Bytes returns the memory v's value (and sparse form, if any) holds.
+func (v *Var) Bytes() int64 {
+	var n int64
+	if v.Value != nil {
+		n += int64(cap(v.Value.Data)) * 4
+	}
+	if v.sparse != nil {
+		n += v.sparse.m.Bytes()
+	}
+	return n
+}
+
 // Rows returns the number of rows of v's value.
 func (v *Var) Rows() int { return v.Value.Rows }
 
