@@ -194,9 +194,8 @@ func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 		if err := s.batcher.Build(ctx, s.groups[j], gb); err != nil {
 			return nil, err
 		}
-		if s.opts.Cache && s.fits(gb.Bytes()) {
-			s.cache[j] = gb
-			s.cached += gb.Bytes()
+		if n := gb.Bytes(); s.opts.Cache && s.fits(n) {
+			s.cache[j], s.cached = gb, s.cached+n
 		}
 	}
 	if !withX {
@@ -214,9 +213,10 @@ func (s *GroupSet) Get(ctx context.Context, j int, withX bool) (*Batch, error) {
 		return b, err
 	}
 	b, err := Assemble(ctx, s.src, s.tape, gb, new(FeatureBuffer))
-	if err == nil && s.opts.CacheFeatures && s.fits(b.X.Bytes()) {
-		s.feats[j] = b.X
-		s.cached += b.X.Bytes()
+	if err == nil && s.opts.CacheFeatures {
+		if n := b.X.Bytes(); s.fits(n) {
+			s.feats[j], s.cached = b.X, s.cached+n
+		}
 	}
 	return b, err
 }

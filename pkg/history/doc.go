@@ -4,8 +4,9 @@
 // A [Table] holds one hidden layer's last computed embedding of every node
 // (N x dim float32): [MemTable] keeps it in memory, [FileTable] in a file,
 // memory-mapped (a row is one copy through the page cache) or read and
-// written with positional I/O, so histories larger than RAM cost no heap. Histories are a cache, not data: a lost table restarts
-// at zero and the next refresh repairs it. Pushes and pulls never carry
+// written with positional I/O, so histories larger than RAM cost no heap.
+// Histories are a cache, not data: a lost table restarts at zero and the
+// next refresh repairs it. Pushes and pulls never carry
 // gradients; they copy values.
 //
 // A [Pool] owns PoolSize buffers of BufferSize x Dim float32, allocated once

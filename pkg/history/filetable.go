@@ -59,13 +59,13 @@ type FileOptions struct {
 //
 // A fault while touching the mapping (the file truncated behind the
 // table's back, a disk error, a full disk under a sparse file) is returned
-// as an error, not a crash. Close must not run concurrently with other calls.
+// as an error, not a crash. Close waits for the calls in progress.
 type FileTable struct {
 	f         *os.File
 	rows, dim int
 	rowBytes  int64
 	access    FileAccess
-	data      []byte       // the mapping of the rows (AccessMmap), header excluded
+	vals      []float32    // the mapped rows (AccessMmap), header excluded
 	mapping   []byte       // the whole mapping, for munmap
 	mu        sync.RWMutex // held shared by accesses, exclusively by Close
 	closed    bool
@@ -144,10 +144,7 @@ func newFileTable(f *os.File, rows, dim int, opts FileOptions) (*FileTable, erro
 			f.Close()
 			return nil, err
 		}
-		t.mapping = m
-		if m != nil {
-			t.data = m[headerSize:]
-		}
+		t.mapping, t.vals = m, bytesAsFloats(m[headerSize:])
 	case AccessPread:
 		t.scratch.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	default:
@@ -165,6 +162,12 @@ func (t *FileTable) Dim() int  { return t.dim }
 
 func (t *FileTable) off(row int64) int64 { return headerSize + row*t.rowBytes }
 
+// mapped returns row r of the mapping (AccessMmap).
+func (t *FileTable) mapped(r int64) []float32 {
+	dim := int64(t.dim)
+	return t.vals[r*dim : (r+1)*dim]
+}
+
 // ReadRows copies the wanted rows out of the mapping, or (AccessPread)
 // reads them in ascending id order, joining ids at most maxGap rows apart
 // into one read.
@@ -180,9 +183,8 @@ func (t *FileTable) ReadRows(dst *tensor.Dense, ids []int32) (err error) {
 	if t.access == AccessMmap {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer recoverFault("read", &err)
-		vals, dim := bytesAsFloats(t.data), int64(t.dim)
 		for i, id := range ids {
-			copy(dst.Row(i), vals[int64(id)*dim:(int64(id)+1)*dim])
+			copy(dst.Row(i), t.mapped(int64(id)))
 		}
 		return nil
 	}
@@ -239,10 +241,8 @@ func (t *FileTable) ReadRange(dst *tensor.Dense, offset int64) (err error) {
 	if t.access == AccessMmap {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer recoverFault("read", &err)
-		vals, dim := bytesAsFloats(t.data), int64(t.dim)
 		for i := 0; i < dst.Rows; i++ {
-			r := offset + int64(i)
-			copy(dst.Row(i), vals[r*dim:(r+1)*dim])
+			copy(dst.Row(i), t.mapped(offset+int64(i)))
 		}
 		return nil
 	}
@@ -273,10 +273,8 @@ func (t *FileTable) WriteRange(offset int64, src *tensor.Dense) (err error) {
 	if t.access == AccessMmap {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer recoverFault("write", &err)
-		vals, dim := bytesAsFloats(t.data), int64(t.dim)
 		for i := 0; i < src.Rows; i++ {
-			r := offset + int64(i)
-			copy(vals[r*dim:(r+1)*dim], src.Row(i))
+			copy(t.mapped(offset+int64(i)), src.Row(i))
 		}
 		return nil
 	}
@@ -325,7 +323,7 @@ func (t *FileTable) Close() error {
 	}
 	t.closed = true
 	err := unmapFile(t.mapping)
-	t.mapping, t.data = nil, nil
+	t.mapping, t.vals = nil, nil
 	return errors.Join(err, t.f.Close())
 }
 

@@ -14,9 +14,6 @@ const canMmap = true
 // mapFile maps size bytes of f shared and read-write: stores through the
 // mapping reach the file through the page cache like pwrite does.
 func mapFile(f *os.File, size int64) ([]byte, error) {
-	if size == 0 {
-		return nil, nil
-	}
 	b, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		return nil, fmt.Errorf("history: mmap %s (%d bytes): %w", f.Name(), size, err)
