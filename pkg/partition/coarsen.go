@@ -2,6 +2,7 @@ package partition
 
 import (
 	"math/rand/v2"
+	"slices"
 )
 
 // wgraph is the partitioner's working graph, one per level of the
@@ -247,9 +248,9 @@ func matchTwoHop(g *wgraph, match []int32, maxvw int32, maxdeg int64, unmatched 
 // each unmatched vertex) becomes one coarse vertex numbered in order of its
 // smaller fine vertex; parallel edges merge (weights add) and edges inside
 // a pair vanish. It returns the coarse graph and the map from g's vertices
-// to it. The coarse adjacency is built in parallel over
-// fixed chunks of coarse vertices, so the result is independent of the
-// number of goroutines.
+// to it. Graphs of up to contractOnePass adjacency entries are contracted
+// by contractSmall, larger ones by contractParallel; both give the same
+// coarse graph.
 func contract(g *wgraph, match []int32) (*wgraph, []int32) {
 	n := g.n()
 	cmap := make([]int32, n)
@@ -268,7 +269,6 @@ func contract(g *wgraph, match []int32) (*wgraph, []int32) {
 			rep[cmap[v]] = v
 		}
 	}
-	xadj, adj := g.xadj, g.adj
 	cg := &wgraph{vw: make([]int32, cn), tvw: g.tvw}
 	for c := range cg.vw {
 		v := rep[c]
@@ -277,6 +277,20 @@ func contract(g *wgraph, match []int32) (*wgraph, []int32) {
 			cg.vw[c] += g.vw[m]
 		}
 	}
+	if len(g.adj) <= contractOnePass {
+		contractSmall(g, cg, match, cmap, rep)
+	} else {
+		contractParallel(g, cg, match, cmap, rep)
+	}
+	return cg, cmap
+}
+
+// contractParallel fills cg's adjacency for contract in parallel over
+// fixed chunks of coarse vertices, so the result is independent of the
+// number of goroutines.
+func contractParallel(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
+	xadj, adj := g.xadj, g.adj
+	cn := int32(len(rep))
 	// Two passes over fixed chunks of coarse vertices: the first counts
 	// each coarse vertex's distinct neighbours, the second writes them
 	// straight into the exactly sized coarse arrays. Merging twice costs
@@ -352,5 +366,58 @@ func contract(g *wgraph, match []int32) (*wgraph, []int32) {
 	cg.adj = make([]int32, deg[cn])
 	cg.adjw = make([]int32, deg[cn])
 	parallelForW(int(cn), chunk, merge(true))
-	return cg, cmap
+}
+
+// contractOnePass: graphs with at most this many adjacency entries are
+// contracted by contractSmall. Its upper-bound-sized buffers (8 bytes per
+// entry) are small next to the peak memory of a large run, and the
+// recursive bisections of the initial partition contract thousands of such
+// graphs, where the second merge pass and the goroutines of the parallel
+// path cost more than they save.
+const contractOnePass = 1 << 18
+
+// contractSmall fills cg's adjacency for contract in one sequential pass
+// into buffers sized for the fine adjacency (no coarse vertex has more
+// entries than its fine vertices together), then copies them to exact
+// size. The result is the same as the two-pass path's.
+func contractSmall(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
+	cn := len(rep)
+	xadj, adj := g.xadj, g.adj
+	cxadj := make([]int64, cn+1)
+	cadj := make([]int32, 0, len(adj))
+	cadjw := make([]int32, 0, len(adj))
+	table := make([]int32, cn) // slot of a coarse neighbour in cadj, or -1
+	for i := range table {
+		table[i] = -1
+	}
+	for c := range cn {
+		base := len(cadj)
+		pair := [2]int32{rep[c], match[rep[c]]}
+		np := 2
+		if pair[1] == pair[0] {
+			np = 1
+		}
+		for _, x := range pair[:np] {
+			for e := xadj[x]; e < xadj[x+1]; e++ {
+				cu := cmap[adj[e]]
+				if cu == int32(c) {
+					continue
+				}
+				if p := table[cu]; p >= 0 {
+					cadjw[p] += g.w(e)
+				} else {
+					table[cu] = int32(len(cadj))
+					cadj = append(cadj, cu)
+					cadjw = append(cadjw, g.w(e))
+				}
+			}
+		}
+		for _, cu := range cadj[base:] {
+			table[cu] = -1
+		}
+		cxadj[c+1] = int64(len(cadj))
+	}
+	cg.xadj = cxadj
+	cg.adj = slices.Clone(cadj)
+	cg.adjw = slices.Clone(cadjw)
 }

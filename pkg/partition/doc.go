@@ -23,13 +23,14 @@
 //   - Initial partitioning of the coarsest graph by recursive bisection; each
 //     bisection is itself multilevel, starts from several greedy
 //     graph-growing tries refined by Fiduccia-Mattheyses (FM), and keeps the
-//     best. The whole recursive bisection runs several times and the best
-//     k-way cut wins.
-//   - Uncoarsening with greedy boundary k-way refinement (positive-gain
+//     best. The whole recursive bisection runs twice and the best k-way cut
+//     wins.
+//   - Uncoarsening with greedy boundary k-way refinement, best candidate
+//     first from a priority queue (positive-gain
 //     moves may overload a part by a few vertex weights per unit of gain,
 //     METIS's "fudge factor", and every other zero-gain move is taken),
-//     localized k-way FM passes (hill climbing with rollback, work-capped)
-//     that escape the local minima greedy moves stop in, and balance passes
+//     localized k-way FM passes on levels of up to 300k vertices (hill
+//     climbing with rollback, work-capped) that escape the local minima greedy moves stop in, and balance passes
 //     on the finer levels and at the end that bring every part within the
 //     limit.
 //
