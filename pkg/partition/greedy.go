@@ -24,7 +24,8 @@ func (r *kway) greedyKey(v int32) int64 {
 // them best first: each moves to its best-connected part if that lowers
 // the cut, or keeps it and improves balance. Neighbours of a moved vertex
 // are re-keyed, and those that become candidates join the pass. A pass
-// without moves or without a change of cut ends the refinement.
+// without moves, or that lowers the cut by a thousandth or less, ends the
+// refinement.
 //
 // With slack > 0 a move of positive gain may also overload its target,
 // by up to slack times the gain (METIS's "fudge factor" idea): on
@@ -112,7 +113,11 @@ func (r *kway) greedy(niter int, rng *rand.Rand, slack float64) {
 		for _, v := range seen {
 			status[v] = 0
 		}
-		if moves == 0 || r.cut == startCut {
+		// Later passes on dense levels keep finding a few moves each while
+		// costing a full pass: stop once a pass wins a thousandth of the
+		// cut or less (SBM 1M, k = 128, finest level: passes 4-9 won
+		// 0.05% together at 40% of the refinement's time).
+		if moves == 0 || startCut-r.cut <= startCut/1000 {
 			break
 		}
 	}
