@@ -56,6 +56,7 @@ const (
 // except that a single fine vertex is never split.
 func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) (levels []*wgraph, cmaps [][]int32) {
 	levels = []*wgraph{g}
+	var sc contractScratch
 	eq := g.equalEdgeWeights()
 	cur := g
 	for cur.n() > to {
@@ -73,7 +74,7 @@ func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) (levels []*wgraph, 
 				matchTwoHop(cur, match, maxvw, 64, unmatched)
 			}
 		}
-		cg, cmap := contract(cur, match)
+		cg, cmap := contract(cur, match, &sc)
 		levels = append(levels, cg)
 		cmaps = append(cmaps, cmap)
 		eq = false
@@ -251,7 +252,7 @@ func matchTwoHop(g *wgraph, match []int32, maxvw int32, maxdeg int64, unmatched 
 // to it. Graphs of up to contractOnePass adjacency entries are contracted
 // by contractSmall, larger ones by contractParallel; both give the same
 // coarse graph.
-func contract(g *wgraph, match []int32) (*wgraph, []int32) {
+func contract(g *wgraph, match []int32, sc *contractScratch) (*wgraph, []int32) {
 	n := g.n()
 	cmap := make([]int32, n)
 	var cn int32
@@ -278,7 +279,7 @@ func contract(g *wgraph, match []int32) (*wgraph, []int32) {
 		}
 	}
 	if len(g.adj) <= contractOnePass {
-		contractSmall(g, cg, match, cmap, rep)
+		contractSmall(g, cg, match, cmap, rep, sc)
 	} else {
 		contractParallel(g, cg, match, cmap, rep)
 	}
@@ -376,20 +377,41 @@ func contractParallel(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
 // path cost more than they save.
 const contractOnePass = 1 << 18
 
+// contractScratch holds contractSmall's buffers, reused from level to
+// level of one coarsening (each level is smaller than the one before).
+// table is all -1 between uses.
+type contractScratch struct {
+	adj, adjw, table []int32
+}
+
+// buffers returns empty adjacency buffers with room for m entries and a
+// table of cn entries, all -1.
+func (sc *contractScratch) buffers(m, cn int) (adj, adjw, table []int32) {
+	if cap(sc.adj) < m {
+		sc.adj = make([]int32, 0, m)
+		sc.adjw = make([]int32, 0, m)
+	}
+	if len(sc.table) < cn {
+		sc.table = make([]int32, cn)
+		for i := range sc.table {
+			sc.table[i] = -1
+		}
+	}
+	return sc.adj[:0], sc.adjw[:0], sc.table[:cn]
+}
+
 // contractSmall fills cg's adjacency for contract in one sequential pass
-// into buffers sized for the fine adjacency (no coarse vertex has more
-// entries than its fine vertices together), then copies them to exact
-// size. The result is the same as the two-pass path's.
-func contractSmall(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
+// into scratch buffers sized for the fine adjacency (no coarse vertex has
+// more entries than its fine vertices together), then copies them to
+// exact size. The result is the same as contractParallel's. sc may be nil.
+func contractSmall(g *wgraph, cg *wgraph, match, cmap, rep []int32, sc *contractScratch) {
+	if sc == nil {
+		sc = new(contractScratch)
+	}
 	cn := len(rep)
 	xadj, adj := g.xadj, g.adj
 	cxadj := make([]int64, cn+1)
-	cadj := make([]int32, 0, len(adj))
-	cadjw := make([]int32, 0, len(adj))
-	table := make([]int32, cn) // slot of a coarse neighbour in cadj, or -1
-	for i := range table {
-		table[i] = -1
-	}
+	cadj, cadjw, table := sc.buffers(len(adj), cn) // table: slot of a coarse neighbour in cadj, or -1
 	for c := range cn {
 		base := len(cadj)
 		pair := [2]int32{rep[c], match[rep[c]]}

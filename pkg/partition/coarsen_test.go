@@ -13,6 +13,9 @@ import (
 // edges.
 func TestContractPathsAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
+	// One scratch for every case: the later, smaller graphs reuse the
+	// buffers (and the table) of the earlier ones.
+	var sc contractScratch
 	for _, tc := range []struct {
 		name        string
 		n, m, iso   int
@@ -30,11 +33,11 @@ func TestContractPathsAgree(t *testing.T) {
 				// merged edge weights and vertex weights above one.
 				match := make([]int32, g.n())
 				matchRandom(g, match, 1<<30, r)
-				g, _ = contract(g, match)
+				g, _ = contract(g, match, nil)
 			}
 			match := make([]int32, g.n())
 			matchRandom(g, match, 1<<30, r)
-			small, cmap := contract(g, match) // small: under contractOnePass
+			small, cmap := contract(g, match, &sc) // small: under contractOnePass
 			if len(g.adj) > contractOnePass {
 				t.Fatalf("test graph too large for the one-pass path")
 			}
