@@ -65,8 +65,10 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 		var work int64
 		budget := fmWork*int64(len(g.adj)) + int64(n)
 		// A pass also stops when a window of an eighth of the budget went
-		// by without lowering the cut: on graphs where hill climbing finds
-		// nothing (dense random-like levels) it then costs little.
+		// by without lowering the cut by more than a thousandth: on graphs
+		// where hill climbing finds nothing (dense random-like levels), or
+		// only crumbs (after the final balance pass: coauthor-cs, k = 8,
+		// 26 ms of a 79 ms run for 0.5% of cut), it then costs little.
 		window := budget / 8
 		nextCheck, cutAtCheck := window, r.cut
 		for _, seed := range seeds {
@@ -74,7 +76,7 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 				break
 			}
 			if work > nextCheck {
-				if r.cut >= cutAtCheck {
+				if cutAtCheck-r.cut <= cutAtCheck/1000 {
 					break
 				}
 				nextCheck, cutAtCheck = work+window, r.cut
@@ -142,7 +144,7 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 		for _, v := range touched {
 			s.locked[v] = false
 		}
-		if r.cut >= startCut {
+		if startCut-r.cut <= startCut/1000 {
 			break
 		}
 	}
