@@ -106,6 +106,9 @@ echo "$load_after" > "$out/load.after"
 fi
 # PARTITION_REPORT_ONLY=1 skips the runs and rewrites the report from the
 # last run's results.
+for f in "$results" "$out/load.before" "$out/load.after"; do
+  [ -s "$f" ] || { echo "partition.sh: $f missing: run bench/partition.sh without PARTITION_REPORT_ONLY first" >&2; exit 1; }
+done
 load_before=$(cat "$out/load.before")
 load_after=$(cat "$out/load.after")
 # Resident memory of a gnnctl process that does nothing: what gnnctl's

@@ -26,13 +26,13 @@
 //     best. The whole recursive bisection runs twice and the best k-way cut
 //     wins.
 //   - Uncoarsening with greedy boundary k-way refinement, best candidate
-//     first from a priority queue (positive-gain
-//     moves may overload a part by a few vertex weights per unit of gain,
-//     METIS's "fudge factor", and every other zero-gain move is taken),
-//     localized k-way FM passes on levels of up to 150k vertices (hill
-//     climbing with rollback, work-capped) that escape the local minima greedy moves stop in, and balance passes
-//     on the finer levels and at the end that bring every part within the
-//     limit.
+//     first from a priority queue (positive-gain moves may overload a part
+//     by a few vertex weights per unit of gain, METIS's "fudge factor", and
+//     every other zero-gain move is taken), localized k-way FM passes on
+//     levels of up to 150k vertices (hill climbing with rollback,
+//     work-capped) that escape the local minima greedy moves stop in, and
+//     balance passes on the finer levels and at the end that bring every
+//     part within the limit.
 //
 // # Determinism and parallelism
 //

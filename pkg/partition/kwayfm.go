@@ -2,7 +2,6 @@ package partition
 
 import (
 	"math/rand/v2"
-	"slices"
 )
 
 // fmWork bounds the adjacency entries one k-way FM pass may scan, as a
@@ -53,11 +52,7 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 	for pass := 0; pass < passes; pass++ {
 		startCut := r.cut
 		seeds = append(seeds[:0], r.bnd...)
-		slices.Sort(seeds)
-		for i := len(seeds) - 1; i > 0; i-- {
-			j := rng.IntN(i + 1)
-			seeds[i], seeds[j] = seeds[j], seeds[i]
-		}
+		shuffleSorted(seeds, rng)
 		touched = touched[:0]
 		// Work (adjacency entries scanned) is capped per pass so that dense
 		// coarse graphs, where every move re-scores many neighbours, cost
@@ -76,7 +71,7 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 				break
 			}
 			if work > nextCheck {
-				if cutAtCheck-r.cut <= cutAtCheck/1000 {
+				if negligibleGain(cutAtCheck, r.cut) {
 					break
 				}
 				nextCheck, cutAtCheck = work+window, r.cut
@@ -144,7 +139,7 @@ func (r *kway) localFM(passes, limit int, rng *rand.Rand) {
 		for _, v := range touched {
 			s.locked[v] = false
 		}
-		if startCut-r.cut <= startCut/1000 {
+		if negligibleGain(startCut, r.cut) {
 			break
 		}
 	}
