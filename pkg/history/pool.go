@@ -79,6 +79,7 @@ type Pool struct {
 
 	mu      sync.Mutex
 	pending []*PushHandle // submitted, not yet complete, in order
+	failed  []error       // errors of completed pushes not yet reported by Fence
 	closed  bool
 }
 
@@ -285,10 +286,16 @@ type PushHandle struct {
 func (p *Pool) Push(table Table, src *tensor.Dense, ranges []Range) *PushHandle {
 	h := &PushHandle{table: table, src: src, ranges: ranges, done: make(chan struct{})}
 	n := 0
+	var err error
 	for _, r := range ranges {
+		if err == nil && (r.Offset < 0 || r.Count < 0 || r.Offset+r.Count > int64(table.Rows())) {
+			err = fmt.Errorf("%w: push rows [%d, %d) of a table of %d rows", ErrOutOfRange, r.Offset, r.Offset+r.Count, table.Rows())
+		}
 		n += int(r.Count)
 	}
-	err := p.checkRequest("push", table, n)
+	if err == nil {
+		err = p.checkRequest("push", table, n)
+	}
 	if err == nil && n != src.Rows {
 		err = fmt.Errorf("history: push: %w: ranges cover %d rows, source has %d", ErrShape, n, src.Rows)
 	}
@@ -337,17 +344,24 @@ func (h *PushHandle) Wait(ctx context.Context) error {
 }
 
 // Fence waits until every push submitted before the call has completed and
-// returns their errors joined.
+// returns, joined, the errors of every asynchronous push that failed since
+// the previous Fence, including pushes that had already completed when it
+// was called.
 func (p *Pool) Fence(ctx context.Context) error {
 	p.mu.Lock()
 	waitOn := append([]*PushHandle(nil), p.pending...)
 	p.mu.Unlock()
-	var errs []error
 	for _, h := range waitOn {
-		if err := h.Wait(ctx); err != nil {
-			errs = append(errs, err)
+		select {
+		case <-h.done:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
+	p.mu.Lock()
+	errs := p.failed
+	p.failed = nil
+	p.mu.Unlock()
 	return errors.Join(errs...)
 }
 
@@ -392,6 +406,9 @@ func (p *Pool) pushWorker() {
 		}
 		h.err = h.write()
 		p.mu.Lock()
+		if h.err != nil {
+			p.failed = append(p.failed, h.err)
+		}
 		for i, q := range p.pending {
 			if q == h {
 				p.pending = append(p.pending[:i], p.pending[i+1:]...)

@@ -218,6 +218,42 @@ func TestPoolErrors(t *testing.T) {
 	}
 }
 
+type failingTable struct {
+	*MemTable
+	err error
+}
+
+func (f *failingTable) WriteRange(int64, *tensor.Dense) error { return f.err }
+
+// TestFenceReportsCompletedFailures: a push that failed and left the queue
+// before Fence was called is still reported by that Fence, exactly once.
+func TestFenceReportsCompletedFailures(t *testing.T) {
+	ctx := context.Background()
+	boom := errors.New("disk on fire")
+	pool, err := NewPool(Options{PoolSize: 1, BufferSize: 4, Dim: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	tab := &failingTable{MemTable: NewMemTable(10, 3), err: boom}
+	if err := pool.Push(tab, tensor.New(2, 3), []Range{{0, 2}}).Wait(ctx); !errors.Is(err, boom) {
+		t.Fatalf("push: %v, want %v", err, boom)
+	}
+	if err := pool.Fence(ctx); !errors.Is(err, boom) {
+		t.Fatalf("first fence: %v, want %v", err, boom)
+	}
+	if err := pool.Fence(ctx); err != nil {
+		t.Fatalf("second fence reported an old failure again: %v", err)
+	}
+	tab.err = nil
+	if err := pool.Push(tab, tensor.New(2, 3), []Range{{0, 2}}).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.Fence(ctx); err != nil {
+		t.Fatalf("fence after a good push: %v", err)
+	}
+}
+
 func TestFIFOAndBoundedInFlight(t *testing.T) {
 	ctx := context.Background()
 	pool, err := NewPool(Options{PoolSize: 2, BufferSize: 1, Dim: 1, Workers: 2})
