@@ -11,7 +11,10 @@ import "unsafe"
 // parts), e^r by a degree-6 polynomial, times 2^(n-1) * 2 built in the
 // exponent bits; x < -87.34 gives 0 (no denormals), x > 88.72 gives +Inf
 // and NaN stays NaN. Its error is within 2 ulps; the functions built on it
-// add at most a few more. Each routine's doc comment is its Go loop; n is
+// add at most a few more. sigmoid, tanh and ELU use a leaner variant
+// (gen_act.py's exp_clamped: NaN-propagating clamp, n rounded to nearest,
+// no special-case fix-ups) whose overflow to +Inf or flush to 0 at the
+// ends of the range does not change their results. Each routine's doc comment is its Go loop; n is
 // a positive multiple of 8; with nt the results go out with non-temporal
 // stores (dst must then be 32-byte aligned).
 

@@ -244,23 +244,31 @@ DATA actc<>+944(SB)/4, $0x0000007e
 DATA actc<>+948(SB)/4, $0x0000007e
 DATA actc<>+952(SB)/4, $0x0000007e
 DATA actc<>+956(SB)/4, $0x0000007e
-DATA actc<>+960(SB)/4, $0x80000000
-DATA actc<>+964(SB)/4, $0x80000000
-DATA actc<>+968(SB)/4, $0x80000000
-DATA actc<>+972(SB)/4, $0x80000000
-DATA actc<>+976(SB)/4, $0x80000000
-DATA actc<>+980(SB)/4, $0x80000000
-DATA actc<>+984(SB)/4, $0x80000000
-DATA actc<>+988(SB)/4, $0x80000000
-DATA actc<>+992(SB)/4, $0x7fffffff
-DATA actc<>+996(SB)/4, $0x7fffffff
-DATA actc<>+1000(SB)/4, $0x7fffffff
-DATA actc<>+1004(SB)/4, $0x7fffffff
-DATA actc<>+1008(SB)/4, $0x7fffffff
-DATA actc<>+1012(SB)/4, $0x7fffffff
-DATA actc<>+1016(SB)/4, $0x7fffffff
-DATA actc<>+1020(SB)/4, $0x7fffffff
-GLOBL actc<>(SB), RODATA|NOPTR, $1024
+DATA actc<>+960(SB)/4, $0x0000007f
+DATA actc<>+964(SB)/4, $0x0000007f
+DATA actc<>+968(SB)/4, $0x0000007f
+DATA actc<>+972(SB)/4, $0x0000007f
+DATA actc<>+976(SB)/4, $0x0000007f
+DATA actc<>+980(SB)/4, $0x0000007f
+DATA actc<>+984(SB)/4, $0x0000007f
+DATA actc<>+988(SB)/4, $0x0000007f
+DATA actc<>+992(SB)/4, $0x80000000
+DATA actc<>+996(SB)/4, $0x80000000
+DATA actc<>+1000(SB)/4, $0x80000000
+DATA actc<>+1004(SB)/4, $0x80000000
+DATA actc<>+1008(SB)/4, $0x80000000
+DATA actc<>+1012(SB)/4, $0x80000000
+DATA actc<>+1016(SB)/4, $0x80000000
+DATA actc<>+1020(SB)/4, $0x80000000
+DATA actc<>+1024(SB)/4, $0x7fffffff
+DATA actc<>+1028(SB)/4, $0x7fffffff
+DATA actc<>+1032(SB)/4, $0x7fffffff
+DATA actc<>+1036(SB)/4, $0x7fffffff
+DATA actc<>+1040(SB)/4, $0x7fffffff
+DATA actc<>+1044(SB)/4, $0x7fffffff
+DATA actc<>+1048(SB)/4, $0x7fffffff
+DATA actc<>+1052(SB)/4, $0x7fffffff
+GLOBL actc<>(SB), RODATA|NOPTR, $1056
 
 // func expAVX(dst, x *float32, n int, nt bool)
 TEXT ·expAVX(SB), NOSPLIT, $0-25
@@ -355,6 +363,9 @@ TEXT ·sigmoidAVX(SB), NOSPLIT, $0-25
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
+	VMOVUPS actc<>+0(SB), Y14
+	VMOVUPS actc<>+32(SB), Y13
+	VMOVUPS actc<>+384(SB), Y12
 	XORQ AX, AX
 	MOVBQZX nt+24(FP), BX
 	TESTQ   BX, BX
@@ -364,12 +375,11 @@ sigmoidAVX_loop:
 	CMPQ AX, CX
 	JGE  sigmoidAVX_done
 	VMOVUPS (SI)(AX*4), Y0
-	VXORPS actc<>+960(SB), Y0, Y0
-	VMINPS       actc<>+0(SB), Y0, Y2
-	VMAXPS       actc<>+32(SB), Y2, Y2
-	VMOVUPS      actc<>+96(SB), Y3
-	VFMADD231PS  actc<>+64(SB), Y2, Y3
-	VROUNDPS     $1, Y3, Y3
+	VXORPS actc<>+992(SB), Y0, Y0
+	VMINPS       Y0, Y14, Y2
+	VMAXPS       Y2, Y13, Y2
+	VMULPS       actc<>+64(SB), Y2, Y3
+	VROUNDPS     $0, Y3, Y3
 	VFNMADD231PS actc<>+128(SB), Y3, Y2
 	VFNMADD231PS actc<>+160(SB), Y3, Y2
 	VMOVUPS      actc<>+192(SB), Y1
@@ -382,19 +392,11 @@ sigmoidAVX_loop:
 	VFMADD213PS  Y2, Y4, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VCVTTPS2DQ   Y3, Y3
-	VPADDD       actc<>+928(SB), Y3, Y3
+	VPADDD       actc<>+960(SB), Y3, Y3
 	VPSLLD       $23, Y3, Y3
 	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y1, Y1
-	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
-	VANDNPS      Y1, Y5, Y1
-	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
-	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
-	VCMPPS       $3, Y0, Y0, Y5
-	VBLENDVPS    Y5, Y0, Y1, Y1
-	VADDPS  actc<>+384(SB), Y1, Y1
-	VMOVUPS actc<>+384(SB), Y6
-	VDIVPS  Y1, Y6, Y1
+	VADDPS  Y12, Y1, Y1
+	VDIVPS  Y1, Y12, Y1
 	VMOVUPS Y1, (DI)(AX*4)
 	ADDQ $8, AX
 	JMP  sigmoidAVX_loop
@@ -403,12 +405,11 @@ sigmoidAVX_ntloop:
 	CMPQ AX, CX
 	JGE  sigmoidAVX_ntdone
 	VMOVUPS (SI)(AX*4), Y0
-	VXORPS actc<>+960(SB), Y0, Y0
-	VMINPS       actc<>+0(SB), Y0, Y2
-	VMAXPS       actc<>+32(SB), Y2, Y2
-	VMOVUPS      actc<>+96(SB), Y3
-	VFMADD231PS  actc<>+64(SB), Y2, Y3
-	VROUNDPS     $1, Y3, Y3
+	VXORPS actc<>+992(SB), Y0, Y0
+	VMINPS       Y0, Y14, Y2
+	VMAXPS       Y2, Y13, Y2
+	VMULPS       actc<>+64(SB), Y2, Y3
+	VROUNDPS     $0, Y3, Y3
 	VFNMADD231PS actc<>+128(SB), Y3, Y2
 	VFNMADD231PS actc<>+160(SB), Y3, Y2
 	VMOVUPS      actc<>+192(SB), Y1
@@ -421,19 +422,11 @@ sigmoidAVX_ntloop:
 	VFMADD213PS  Y2, Y4, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VCVTTPS2DQ   Y3, Y3
-	VPADDD       actc<>+928(SB), Y3, Y3
+	VPADDD       actc<>+960(SB), Y3, Y3
 	VPSLLD       $23, Y3, Y3
 	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y1, Y1
-	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
-	VANDNPS      Y1, Y5, Y1
-	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
-	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
-	VCMPPS       $3, Y0, Y0, Y5
-	VBLENDVPS    Y5, Y0, Y1, Y1
-	VADDPS  actc<>+384(SB), Y1, Y1
-	VMOVUPS actc<>+384(SB), Y6
-	VDIVPS  Y1, Y6, Y1
+	VADDPS  Y12, Y1, Y1
+	VDIVPS  Y1, Y12, Y1
 	VMOVNTPS Y1, (DI)(AX*4)
 	ADDQ $8, AX
 	JMP  sigmoidAVX_ntloop
@@ -451,6 +444,8 @@ TEXT ·tanhAVX(SB), NOSPLIT, $0-25
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
+	VMOVUPS actc<>+0(SB), Y14
+	VMOVUPS actc<>+32(SB), Y13
 	XORQ AX, AX
 	MOVBQZX nt+24(FP), BX
 	TESTQ   BX, BX
@@ -460,13 +455,12 @@ tanhAVX_loop:
 	CMPQ AX, CX
 	JGE  tanhAVX_done
 	VMOVUPS (SI)(AX*4), Y7
-	VANDPS  actc<>+992(SB), Y7, Y8
+	VANDPS  actc<>+1024(SB), Y7, Y8
 	VADDPS  Y8, Y8, Y0
-	VMINPS       actc<>+0(SB), Y0, Y2
-	VMAXPS       actc<>+32(SB), Y2, Y2
-	VMOVUPS      actc<>+96(SB), Y3
-	VFMADD231PS  actc<>+64(SB), Y2, Y3
-	VROUNDPS     $1, Y3, Y3
+	VMINPS       Y0, Y14, Y2
+	VMAXPS       Y2, Y13, Y2
+	VMULPS       actc<>+64(SB), Y2, Y3
+	VROUNDPS     $0, Y3, Y3
 	VFNMADD231PS actc<>+128(SB), Y3, Y2
 	VFNMADD231PS actc<>+160(SB), Y3, Y2
 	VMOVUPS      actc<>+192(SB), Y1
@@ -479,22 +473,15 @@ tanhAVX_loop:
 	VFMADD213PS  Y2, Y4, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VCVTTPS2DQ   Y3, Y3
-	VPADDD       actc<>+928(SB), Y3, Y3
+	VPADDD       actc<>+960(SB), Y3, Y3
 	VPSLLD       $23, Y3, Y3
 	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y1, Y1
-	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
-	VANDNPS      Y1, Y5, Y1
-	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
-	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
-	VCMPPS       $3, Y0, Y0, Y5
-	VBLENDVPS    Y5, Y0, Y1, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VMOVUPS      actc<>+416(SB), Y6
 	VDIVPS       Y1, Y6, Y1
 	VMOVUPS      actc<>+384(SB), Y6
 	VSUBPS       Y1, Y6, Y1
-	VANDPS       actc<>+960(SB), Y7, Y6
+	VANDPS       actc<>+992(SB), Y7, Y6
 	VORPS        Y6, Y1, Y1
 	VMULPS       Y7, Y7, Y9
 	VMOVUPS      actc<>+480(SB), Y10
@@ -514,13 +501,12 @@ tanhAVX_ntloop:
 	CMPQ AX, CX
 	JGE  tanhAVX_ntdone
 	VMOVUPS (SI)(AX*4), Y7
-	VANDPS  actc<>+992(SB), Y7, Y8
+	VANDPS  actc<>+1024(SB), Y7, Y8
 	VADDPS  Y8, Y8, Y0
-	VMINPS       actc<>+0(SB), Y0, Y2
-	VMAXPS       actc<>+32(SB), Y2, Y2
-	VMOVUPS      actc<>+96(SB), Y3
-	VFMADD231PS  actc<>+64(SB), Y2, Y3
-	VROUNDPS     $1, Y3, Y3
+	VMINPS       Y0, Y14, Y2
+	VMAXPS       Y2, Y13, Y2
+	VMULPS       actc<>+64(SB), Y2, Y3
+	VROUNDPS     $0, Y3, Y3
 	VFNMADD231PS actc<>+128(SB), Y3, Y2
 	VFNMADD231PS actc<>+160(SB), Y3, Y2
 	VMOVUPS      actc<>+192(SB), Y1
@@ -533,22 +519,15 @@ tanhAVX_ntloop:
 	VFMADD213PS  Y2, Y4, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VCVTTPS2DQ   Y3, Y3
-	VPADDD       actc<>+928(SB), Y3, Y3
+	VPADDD       actc<>+960(SB), Y3, Y3
 	VPSLLD       $23, Y3, Y3
 	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y1, Y1
-	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
-	VANDNPS      Y1, Y5, Y1
-	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
-	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
-	VCMPPS       $3, Y0, Y0, Y5
-	VBLENDVPS    Y5, Y0, Y1, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VMOVUPS      actc<>+416(SB), Y6
 	VDIVPS       Y1, Y6, Y1
 	VMOVUPS      actc<>+384(SB), Y6
 	VSUBPS       Y1, Y6, Y1
-	VANDPS       actc<>+960(SB), Y7, Y6
+	VANDPS       actc<>+992(SB), Y7, Y6
 	VORPS        Y6, Y1, Y1
 	VMULPS       Y7, Y7, Y9
 	VMOVUPS      actc<>+480(SB), Y10
@@ -578,6 +557,8 @@ TEXT ·eluAVX(SB), NOSPLIT, $0-29
 	MOVQ         x+8(FP), SI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS alpha+24(FP), Y15
+	VMOVUPS actc<>+0(SB), Y14
+	VMOVUPS actc<>+32(SB), Y13
 	XORQ AX, AX
 	MOVBQZX nt+28(FP), BX
 	TESTQ   BX, BX
@@ -587,11 +568,10 @@ eluAVX_loop:
 	CMPQ AX, CX
 	JGE  eluAVX_done
 	VMOVUPS (SI)(AX*4), Y0
-	VMINPS       actc<>+0(SB), Y0, Y2
-	VMAXPS       actc<>+32(SB), Y2, Y2
-	VMOVUPS      actc<>+96(SB), Y3
-	VFMADD231PS  actc<>+64(SB), Y2, Y3
-	VROUNDPS     $1, Y3, Y3
+	VMINPS       Y0, Y14, Y2
+	VMAXPS       Y2, Y13, Y2
+	VMULPS       actc<>+64(SB), Y2, Y3
+	VROUNDPS     $0, Y3, Y3
 	VFNMADD231PS actc<>+128(SB), Y3, Y2
 	VFNMADD231PS actc<>+160(SB), Y3, Y2
 	VMOVUPS      actc<>+192(SB), Y1
@@ -604,16 +584,9 @@ eluAVX_loop:
 	VFMADD213PS  Y2, Y4, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VCVTTPS2DQ   Y3, Y3
-	VPADDD       actc<>+928(SB), Y3, Y3
+	VPADDD       actc<>+960(SB), Y3, Y3
 	VPSLLD       $23, Y3, Y3
 	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y1, Y1
-	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
-	VANDNPS      Y1, Y5, Y1
-	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
-	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
-	VCMPPS       $3, Y0, Y0, Y5
-	VBLENDVPS    Y5, Y0, Y1, Y1
 	VSUBPS       actc<>+384(SB), Y1, Y1
 	VMOVUPS      actc<>+896(SB), Y6
 	VFMADD213PS  actc<>+864(SB), Y0, Y6
@@ -638,11 +611,10 @@ eluAVX_ntloop:
 	CMPQ AX, CX
 	JGE  eluAVX_ntdone
 	VMOVUPS (SI)(AX*4), Y0
-	VMINPS       actc<>+0(SB), Y0, Y2
-	VMAXPS       actc<>+32(SB), Y2, Y2
-	VMOVUPS      actc<>+96(SB), Y3
-	VFMADD231PS  actc<>+64(SB), Y2, Y3
-	VROUNDPS     $1, Y3, Y3
+	VMINPS       Y0, Y14, Y2
+	VMAXPS       Y2, Y13, Y2
+	VMULPS       actc<>+64(SB), Y2, Y3
+	VROUNDPS     $0, Y3, Y3
 	VFNMADD231PS actc<>+128(SB), Y3, Y2
 	VFNMADD231PS actc<>+160(SB), Y3, Y2
 	VMOVUPS      actc<>+192(SB), Y1
@@ -655,16 +627,9 @@ eluAVX_ntloop:
 	VFMADD213PS  Y2, Y4, Y1
 	VADDPS       actc<>+384(SB), Y1, Y1
 	VCVTTPS2DQ   Y3, Y3
-	VPADDD       actc<>+928(SB), Y3, Y3
+	VPADDD       actc<>+960(SB), Y3, Y3
 	VPSLLD       $23, Y3, Y3
 	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y1, Y1
-	VCMPPS       $0x11, actc<>+32(SB), Y0, Y5
-	VANDNPS      Y1, Y5, Y1
-	VCMPPS       $0x1e, actc<>+0(SB), Y0, Y5
-	VBLENDVPS    Y5, actc<>+448(SB), Y1, Y1
-	VCMPPS       $3, Y0, Y0, Y5
-	VBLENDVPS    Y5, Y0, Y1, Y1
 	VSUBPS       actc<>+384(SB), Y1, Y1
 	VMOVUPS      actc<>+896(SB), Y6
 	VFMADD213PS  actc<>+864(SB), Y0, Y6

@@ -17,7 +17,7 @@ consts = [
 # expm1 Taylor coefficients 1/k! for k = 2..8
 for k, f in ((2, 2), (3, 6), (4, 24), (5, 120), (6, 720), (7, 5040), (8, 40320)):
     consts.append((f"e{k}", 1.0 / f))
-ints = [("i126", 126), ("sign", 0x80000000), ("abs", 0x7FFFFFFF)]
+ints = [("i126", 126), ("i127", 127), ("sign", 0x80000000), ("abs", 0x7FFFFFFF)]
 
 off = {}
 data = []
@@ -68,6 +68,36 @@ def exp(x, out, t1, t2, t3, m):
 	VBLENDVPS    {m}, {c('inf')}, {out}, {out}
 	VCMPPS       $3, {x}, {x}, {m}
 	VBLENDVPS    {m}, {x}, {out}, {out}
+"""
+
+
+def exp_clamped(x, out, t1, t2, t3, hi, lo):
+    """out = exp(min(max(x, lo), hi)) for registers hi and lo holding the
+    clamp bounds; x preserved; t1..t3 scratch. x is the second source of
+    the min and max, so a NaN passes through (and stays NaN). Without exp's
+    special cases and with n rounded to nearest and 2^n built directly: 0
+    (or a tiny number) for x < lo and +Inf from about x >= 88.38 on, which
+    callers whose results do not depend on it (sigmoid, tanh, ELU) accept
+    to save eight instructions."""
+    return f"""	VMINPS       {x}, {hi}, {t1}
+	VMAXPS       {t1}, {lo}, {t1}
+	VMULPS       {c('log2e')}, {t1}, {t2}
+	VROUNDPS     $0, {t2}, {t2}
+	VFNMADD231PS {c('c1')}, {t2}, {t1}
+	VFNMADD231PS {c('c2')}, {t2}, {t1}
+	VMOVUPS      {c('p0')}, {out}
+	VFMADD213PS  {c('p1')}, {t1}, {out}
+	VFMADD213PS  {c('p2')}, {t1}, {out}
+	VFMADD213PS  {c('p3')}, {t1}, {out}
+	VFMADD213PS  {c('p4')}, {t1}, {out}
+	VFMADD213PS  {c('p5')}, {t1}, {out}
+	VMULPS       {t1}, {t1}, {t3}
+	VFMADD213PS  {t1}, {t3}, {out}
+	VADDPS       {c('one')}, {out}, {out}
+	VCVTTPS2DQ   {t2}, {t2}
+	VPADDD       {c('i127')}, {t2}, {t2}
+	VPSLLD       $23, {t2}, {t2}
+	VMULPS       {t2}, {out}, {out}
 """
 
 
@@ -125,19 +155,24 @@ out.append(loop("expAVX", "(dst, x *float32, n int, nt bool)", 25,
                 "\tVMOVUPS (SI)(AX*4), Y0\n" + exp("Y0", "Y1", "Y2", "Y3", "Y4", "Y5") +
                 "\tVMOVUPS Y1, (DI)(AX*4)\n", unary_load, 24))
 
+# sigmoid: 1/(1+exp(-x)) with the clamped exp: exp(-x) = +Inf gives 0 where
+# the true value is below 1e-38, -x < lo gives 1.
+sigmoid_load = unary_load + f"""	VMOVUPS {c('hi')}, Y14
+	VMOVUPS {c('lo')}, Y13
+	VMOVUPS {c('one')}, Y12
+"""
 out.append(loop("sigmoidAVX", "(dst, x *float32, n int, nt bool)", 25,
                 "\tVMOVUPS (SI)(AX*4), Y0\n\tVXORPS " + c('sign') + ", Y0, Y0\n" +
-                exp("Y0", "Y1", "Y2", "Y3", "Y4", "Y5") +
-                f"""	VADDPS  {c('one')}, Y1, Y1
-	VMOVUPS {c('one')}, Y6
-	VDIVPS  Y1, Y6, Y1
+                exp_clamped("Y0", "Y1", "Y2", "Y3", "Y4", "Y14", "Y13") +
+                """	VADDPS  Y12, Y1, Y1
+	VDIVPS  Y1, Y12, Y1
 	VMOVUPS Y1, (DI)(AX*4)
-""", unary_load, 24))
+""", sigmoid_load, 24))
 
 tanh_body = f"""	VMOVUPS (SI)(AX*4), Y7
 	VANDPS  {c('abs')}, Y7, Y8
 	VADDPS  Y8, Y8, Y0
-""" + exp("Y0", "Y1", "Y2", "Y3", "Y4", "Y5") + f"""	VADDPS       {c('one')}, Y1, Y1
+""" + exp_clamped("Y0", "Y1", "Y2", "Y3", "Y4", "Y14", "Y13") + f"""	VADDPS       {c('one')}, Y1, Y1
 	VMOVUPS      {c('two')}, Y6
 	VDIVPS       Y1, Y6, Y1
 	VMOVUPS      {c('one')}, Y6
@@ -156,14 +191,17 @@ tanh_body = f"""	VMOVUPS (SI)(AX*4), Y7
 	VBLENDVPS    Y6, Y10, Y1, Y1
 	VMOVUPS      Y1, (DI)(AX*4)
 """
-out.append(loop("tanhAVX", "(dst, x *float32, n int, nt bool)", 25, tanh_body, unary_load, 24))
+clamp_load = f"""	VMOVUPS {c('hi')}, Y14
+	VMOVUPS {c('lo')}, Y13
+"""
+out.append(loop("tanhAVX", "(dst, x *float32, n int, nt bool)", 25, tanh_body, unary_load + clamp_load, 24))
 
 elu_load = """	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS alpha+24(FP), Y15
 """
-elu_body = "\tVMOVUPS (SI)(AX*4), Y0\n" + exp("Y0", "Y1", "Y2", "Y3", "Y4", "Y5") + f"""	VSUBPS       {c('one')}, Y1, Y1
+elu_body = "\tVMOVUPS (SI)(AX*4), Y0\n" + exp_clamped("Y0", "Y1", "Y2", "Y3", "Y4", "Y14", "Y13") + f"""	VSUBPS       {c('one')}, Y1, Y1
 	VMOVUPS      {c('e8')}, Y6
 	VFMADD213PS  {c('e7')}, Y0, Y6
 	VFMADD213PS  {c('e6')}, Y0, Y6
@@ -181,7 +219,7 @@ elu_body = "\tVMOVUPS (SI)(AX*4), Y0\n" + exp("Y0", "Y1", "Y2", "Y3", "Y4", "Y5"
 	VBLENDVPS    Y4, Y0, Y1, Y1
 	VMOVUPS      Y1, (DI)(AX*4)
 """
-out.append(loop("eluAVX", "(dst, x *float32, n int, alpha float32, nt bool)", 29, elu_body, elu_load, 28))
+out.append(loop("eluAVX", "(dst, x *float32, n int, alpha float32, nt bool)", 29, elu_body, elu_load + clamp_load, 28))
 
 relu_load = unary_load + "\tVXORPS Y15, Y15, Y15\n"
 out.append(loop("reluAVX", "(dst, x *float32, n int, nt bool)", 25,
