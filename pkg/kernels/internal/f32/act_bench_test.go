@@ -33,3 +33,27 @@ func BenchmarkActivations(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStreamingStores compares regular and non-temporal stores for
+// the memory-bound maps at 200k x 128 floats on one thread.
+func BenchmarkStreamingStores(b *testing.B) {
+	const n = 200_000 * 128
+	x, y, dst := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i], y[i] = float32(i%7)-3, float32(i%5)
+	}
+	for _, stream := range []bool{false, true} {
+		b.Run(fmt.Sprintf("ReLU/stream=%v", stream), func(b *testing.B) {
+			b.SetBytes(8 * n)
+			for b.Loop() {
+				ReLU(dst, x, stream)
+			}
+		})
+		b.Run(fmt.Sprintf("VAdd/stream=%v", stream), func(b *testing.B) {
+			b.SetBytes(12 * n)
+			for b.Loop() {
+				VAdd(dst, x, y, stream)
+			}
+		})
+	}
+}
