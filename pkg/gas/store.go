@@ -69,35 +69,34 @@ func ReadBook(dir string) (*Book, error) {
 	return &b, nil
 }
 
-// WriteStore writes a renumbered data set into the store s and the book
-// into dir/book.json (last, so a folder with a book is complete). csc is
-// the in-neighbour topology, x the features, labels and split the targets
-// (split codes SplitTrain...); rows are written in batches of chunk.
-func WriteStore(ctx context.Context, s interface {
-	store.FeatureStore
-	store.GraphStore
-}, dir string, book Book, csc graph.CSC, x *tensor.Dense, labels []int32, split []int8) error {
+// WriteStore writes a renumbered data set: the features, labels and split
+// into fs, the topology into gs (one store may be both, or fs a remote
+// feature server), and the book into dir/book.json (last, so a folder with
+// a book is complete). csc is the in-neighbour topology, x the features,
+// labels and split the targets (split codes SplitTrain...); rows are
+// written in batches of at most 16 MiB.
+func WriteStore(ctx context.Context, fs store.FeatureStore, gs store.GraphStore, dir string, book Book, csc graph.CSC, x *tensor.Dense, labels []int32, split []int8) error {
 	n := book.Nodes
 	if x.Rows != n || len(labels) != n || len(split) != n || csc.NumNodes != n {
 		return fmt.Errorf("gas: write store: %d nodes, %d feature rows, %d labels, %d split codes, %d graph nodes", n, x.Rows, len(labels), len(split), csc.NumNodes)
 	}
-	if err := s.PutEdges(ctx, store.DefaultEdgeType, store.FromCSC(csc)); err != nil {
+	if err := gs.PutEdges(ctx, store.DefaultEdgeType, store.FromCSC(csc)); err != nil {
 		return fmt.Errorf("gas: write store: edges: %w", err)
 	}
-	if err := putColumn(ctx, s, KeyX, x); err != nil {
+	if err := putColumn(ctx, fs, KeyX, x); err != nil {
 		return err
 	}
 	col := tensor.New(n, 1)
 	for i, l := range labels {
 		col.Data[i] = float32(l)
 	}
-	if err := putColumn(ctx, s, KeyY, col); err != nil {
+	if err := putColumn(ctx, fs, KeyY, col); err != nil {
 		return err
 	}
 	for i, c := range split {
 		col.Data[i] = float32(c)
 	}
-	if err := putColumn(ctx, s, KeySplit, col); err != nil {
+	if err := putColumn(ctx, fs, KeySplit, col); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(book, "", " ")

@@ -48,6 +48,12 @@ type GASConfig struct {
 	// labels, split and topology in Pebble, plus the partition book)
 	// instead of loading the data set into memory.
 	Store string `yaml:"store"`
+	// FeatureServer ("host:port") keeps the folder's features, labels and
+	// split on a feature server (cmd/featurestore) instead of in the
+	// folder's Pebble store, which then holds the topology only. It needs
+	// Store, and must be the same when the folder is prepared and trained
+	// from.
+	FeatureServer string `yaml:"feature_server"`
 	// StoreCacheMB bounds the store's cache of decoded rows and edge
 	// blocks (pebblestore RowCacheBytes; 0 = the store's default, 256).
 	StoreCacheMB int `yaml:"store_cache_mb"`
@@ -134,6 +140,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	}
 	if g.CacheEvalMB < 0 {
 		bad("gas.cache_eval_mb: %d, want >= 0 (0 = the default, 2048)", g.CacheEvalMB)
+	}
+	if g.FeatureServer != "" && g.Store == "" {
+		bad("gas.feature_server: %q needs gas.store (the folder with the book and the topology)", g.FeatureServer)
 	}
 	if g.StoreCacheMB < 0 {
 		bad("gas.store_cache_mb: %d, want >= 0 (0 = the store's default)", g.StoreCacheMB)

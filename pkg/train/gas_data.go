@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/gas"
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/partition"
+	"github.com/gnnscale/gnnscale/pkg/rpc"
 	"github.com/gnnscale/gnnscale/pkg/sampling"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
@@ -188,16 +190,26 @@ func PrepareGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*gas.B
 	if err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
+	var fs store.FeatureStore = st
+	if addr := cfg.GAS.FeatureServer; addr != "" {
+		remote, err := rpc.DialFeatures(addr)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("train: prepare: %w", err)
+		}
+		defer remote.Close()
+		fs = remote
+	}
 	book := gas.Book{Name: ds.Name, Nodes: ds.NumNodes(), Edges: int64(len(csc.Indices)), Features: x.Cols, Classes: ds.NumClasses, Ptr: ptr}
 	start := time.Now()
-	werr := gas.WriteStore(ctx, st, dir, book, csc, x, labels, split)
+	werr := gas.WriteStore(ctx, fs, st, dir, book, csc, x, labels, split)
 	if err := st.Close(); werr == nil && err != nil {
 		werr = fmt.Errorf("train: prepare: %w", err)
 	}
 	if werr != nil {
 		return nil, werr
 	}
-	log.Info("gas store written", "dir", dir, "nodes", book.Nodes, "edges", book.Edges, "parts", len(ptr)-1, "seconds", time.Since(start).Seconds())
+	log.Info("gas store written", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "nodes", book.Nodes, "edges", book.Edges, "parts", len(ptr)-1, "seconds", time.Since(start).Seconds())
 	return &book, nil
 }
 
@@ -215,12 +227,26 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	if err != nil {
 		return nil, fmt.Errorf("train: gas.store: %w", err)
 	}
+	closeAll := st.Close
+	var fs store.FeatureReader = st
+	if addr := cfg.GAS.FeatureServer; addr != "" {
+		remote, err := rpc.DialFeatures(addr)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("train: gas.feature_server: %w", err)
+		}
+		fs = remote
+		closeAll = func() error { return errors.Join(remote.Close(), st.Close()) }
+	}
 	fail := func(err error) (*GASData, error) {
-		st.Close()
+		closeAll()
 		return nil, fmt.Errorf("train: gas.store %s: %w", dir, err)
 	}
-	src, err := gas.NewStoreSource(ctx, st, book)
+	src, err := gas.NewStoreSource(ctx, fs, book)
 	if err != nil {
+		if cfg.GAS.FeatureServer != "" {
+			err = fmt.Errorf("feature server %s: %w", cfg.GAS.FeatureServer, err)
+		}
 		return fail(err)
 	}
 	view, err := store.View(ctx, st, store.DefaultEdgeType)
@@ -235,6 +261,6 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	}
 	cfg.GAS.NumParts = len(book.Ptr) - 1
 	cfg.GAS.sizes(book.Nodes)
-	log.Info("gas store opened", "dir", dir, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
-	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, close: st.Close}, nil
+	log.Info("gas store opened", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
+	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, close: closeAll}, nil
 }

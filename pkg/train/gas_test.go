@@ -6,12 +6,19 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"google.golang.org/grpc"
+
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
+	"github.com/gnnscale/gnnscale/pkg/rpc"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
+	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 )
 
 func gasConfig(t *testing.T, model string, sets ...string) *Config {
@@ -139,6 +146,45 @@ func TestGASModesAgree(t *testing.T) {
 		t.Fatal("store data reports itself in memory")
 	}
 	sameEpochs(t, "store", losses(t, &st, sd), want)
+
+	// Features, labels and split on a feature server over loopback gRPC,
+	// the topology in the folder.
+	remote := *cfg
+	remote.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+	remote.GAS.FeatureServer = serveFeatures(t)
+	if _, err := PrepareGASStore(ctx, &remote, discard()); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := LoadGAS(ctx, &remote, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	sameEpochs(t, "feature server", losses(t, &remote, rd), want)
+}
+
+// serveFeatures starts a feature server over a fresh memory store on a
+// loopback port, stopped at cleanup, and returns its address.
+func serveFeatures(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := store.NewFeatures(memstore.New())
+	srv := grpc.NewServer(rpc.ServerOptions()...)
+	rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(local))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(lis)
+	}()
+	t.Cleanup(func() {
+		srv.Stop()
+		<-done
+		_ = local.Close()
+	})
+	return lis.Addr().String()
 }
 
 func TestGASConfigErrors(t *testing.T) {
@@ -151,6 +197,7 @@ func TestGASConfigErrors(t *testing.T) {
 		{[]string{"gas.histories=cloud"}, "gas.histories"},
 		{[]string{"gas.pool_size=-1"}, "gas.pool_size"},
 		{[]string{"gas.num_parts=4", "gas.parts_per_batch=5"}, "exceeds"},
+		{[]string{"gas.feature_server=127.0.0.1:7070"}, "needs gas.store"},
 	} {
 		t.Run(strings.Join(tt.sets, ","), func(t *testing.T) {
 			c, err := Parse([]byte("dataset: {name: x, generator: sbm}\nmodel: {name: gcn}\n"), tt.sets)
@@ -163,6 +210,24 @@ func TestGASConfigErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("feature server down", func(t *testing.T) {
+		ctx := context.Background()
+		cfg := gasConfig(t, "gcn", "gas.partitioner=range")
+		cfg.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+		cfg.GAS.FeatureServer = serveFeatures(t)
+		if _, err := PrepareGASStore(ctx, cfg, discard()); err != nil {
+			t.Fatal(err)
+		}
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.GAS.FeatureServer = lis.Addr().String() // nobody answers
+		lis.Close()
+		if _, err := LoadGAS(ctx, cfg, discard()); err == nil || !strings.Contains(err.Error(), cfg.GAS.FeatureServer) {
+			t.Fatalf("LoadGAS = %v, want an error naming %s", err, cfg.GAS.FeatureServer)
+		}
+	})
 	t.Run("missing store", func(t *testing.T) {
 		cfg := gasConfig(t, "gcn", "gas.store="+filepath.Join(t.TempDir(), "none"))
 		if _, err := LoadGAS(context.Background(), cfg, discard()); err == nil || !strings.Contains(err.Error(), "book.json") {
