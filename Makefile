@@ -5,7 +5,7 @@ PKGS     ?= ./...
 export GNNSCALE_DATASETS ?= $(abspath ../shared/datasets)
 export CGO_ENABLED ?= 1
 
-.PHONY: all build run test test-short lint bench deps proto clean
+.PHONY: all build run test test-short lint bench deps proto static images compose compose-test clean
 
 all: build
 
@@ -35,6 +35,26 @@ test-short:
 bench:
 	@scripts/deps.sh bench
 	bench/run.sh
+
+# Static binaries for the container images (docker/Dockerfile, FROM
+# scratch): the feature server and gnnctl in pure Go, the trainer with
+# OpenBLAS linked in statically.
+static:
+	@scripts/deps.sh build
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/static/ ./cmd/featurestore ./cmd/gnnctl
+	$(GO) build -trimpath -tags netgo,osusergo -ldflags '-linkmode external -extldflags "-static"' -o bin/static/ ./cmd/trainer
+
+images: static
+	docker-compose build
+
+# The cluster on this Docker host (docker-compose.yml): a feature server and
+# a trainer training make run's job from it; exits with the trainer's status.
+compose: images
+	docker-compose up --exit-code-from trainer
+
+# The compose launch end to end under a throwaway project (scripts/compose_smoke.sh).
+compose-test:
+	scripts/compose_smoke.sh
 
 proto:
 	@scripts/deps.sh proto

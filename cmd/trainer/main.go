@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/gnnscale/gnnscale/pkg/gas"
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
 	"github.com/gnnscale/gnnscale/pkg/train"
 )
@@ -79,6 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	summary := fs.String("summary", "", "also write the JSON summary to this file")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	prepare := fs.Bool("prepare", false, "write the config's data set, partitioned, to the GAS data folder gas.store and exit")
+	ifMissing := fs.Bool("prepare-if-missing", false, "prepare gas.store (as --prepare) unless it already holds a complete data set, then train (or exit, with --prepare)")
 	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -118,13 +120,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		progress = nil
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if *prepare {
-		book, err := train.PrepareGASStore(ctx, cfg, logger)
-		if err != nil {
-			return err
+	if *ifMissing && cfg.GAS.Store == "" {
+		return errors.New("--prepare-if-missing needs gas.store (the folder to write)")
+	}
+	if *prepare || *ifMissing {
+		book, err := gas.ReadBook(cfg.GAS.Store)
+		switch {
+		case *ifMissing && err == nil:
+			fmt.Fprintf(stdout, "kept %s: %d nodes, %d edges, %d partitions\n", cfg.GAS.Store, book.Nodes, book.Edges, len(book.Ptr)-1)
+		default:
+			if book, err = train.PrepareGASStore(ctx, cfg, logger); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "wrote %s: %d nodes, %d edges, %d partitions\n", cfg.GAS.Store, book.Nodes, book.Edges, len(book.Ptr)-1)
 		}
-		fmt.Fprintf(stdout, "wrote %s: %d nodes, %d edges, %d partitions\n", cfg.GAS.Store, book.Nodes, book.Edges, len(book.Ptr)-1)
-		return nil
+		if *prepare {
+			return nil
+		}
 	}
 	b := cpu.New(cpu.WithWorkers(cfg.Workers))
 	logger.Info("training", "name", cfg.Name, "mode", cfg.Mode, "model", cfg.Model.Name, "dataset", cfg.Dataset.Name,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,44 @@ func TestRunErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%v) = %v, want error containing %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// TestPrepareIfMissing: --prepare refuses an existing folder;
+// --prepare-if-missing keeps a complete one, writes a missing one, and
+// trains unless --prepare is also given.
+func TestPrepareIfMissing(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "gas")
+	args := []string{"--set", "gas.store=" + store, "--set", "dataset.sbm.nodes=2000", "--set", "train.epochs=1",
+		"--set", "gas.num_parts=4", "--set", "gas.parts_per_batch=2", "--set", "output.dir=" + dir}
+	tests := []struct {
+		flags []string
+		want  []string // in stdout, or the error with "error: "
+	}{
+		{[]string{"--prepare-if-missing", "--prepare"}, []string{"wrote " + store}},
+		{[]string{"--prepare"}, []string{"error: ", "already exists"}},
+		{[]string{"--prepare-if-missing", "--prepare"}, []string{"kept " + store + ": 2000 nodes"}},
+		{[]string{"--prepare-if-missing"}, []string{"kept " + store, "test accuracy"}},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append(append([]string{}, tt.flags...), args...), &stdout, &stderr, false)
+		got := stdout.String()
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(got, want) {
+				t.Errorf("%v: %q, want %q", tt.flags, got, want)
+			}
+		}
+		if strings.Contains(got, "test accuracy") != slices.Contains(tt.want, "test accuracy") {
+			t.Errorf("%v: trained: %q", tt.flags, got)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"--prepare-if-missing"}, &stdout, &stderr, false); err == nil {
+		t.Error("--prepare-if-missing without gas.store accepted")
 	}
 }

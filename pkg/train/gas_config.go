@@ -54,6 +54,10 @@ type GASConfig struct {
 	// Store, and must be the same when the folder is prepared and trained
 	// from.
 	FeatureServer string `yaml:"feature_server"`
+	// FeatureServerWait is how many seconds to wait for the feature server
+	// to answer before giving up (default 30: in a cluster launch the
+	// server may start after the trainer); -1 tries once.
+	FeatureServerWait int `yaml:"feature_server_wait"`
 	// StoreCacheMB bounds the store's cache of decoded rows and edge
 	// blocks (pebblestore RowCacheBytes; 0 = the store's default, 256).
 	StoreCacheMB int `yaml:"store_cache_mb"`
@@ -143,6 +147,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	}
 	if g.FeatureServer != "" && g.Store == "" {
 		bad("gas.feature_server: %q needs gas.store (the folder with the book and the topology)", g.FeatureServer)
+	}
+	if g.FeatureServerWait < -1 {
+		bad("gas.feature_server_wait: %d, want >= 0 seconds (0 = the default, 30), or -1 to try once", g.FeatureServerWait)
 	}
 	if g.StoreCacheMB < 0 {
 		bad("gas.store_cache_mb: %d, want >= 0 (0 = the store's default)", g.StoreCacheMB)

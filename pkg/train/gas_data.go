@@ -191,8 +191,8 @@ func PrepareGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*gas.B
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
 	var fs store.FeatureStore = st
-	if addr := cfg.GAS.FeatureServer; addr != "" {
-		remote, err := rpc.DialFeatures(addr)
+	if cfg.GAS.FeatureServer != "" {
+		remote, err := dialFeatureServer(ctx, &cfg.GAS, log)
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("train: prepare: %w", err)
@@ -229,11 +229,11 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	}
 	closeAll := st.Close
 	var fs store.FeatureReader = st
-	if addr := cfg.GAS.FeatureServer; addr != "" {
-		remote, err := rpc.DialFeatures(addr)
+	if cfg.GAS.FeatureServer != "" {
+		remote, err := dialFeatureServer(ctx, &cfg.GAS, log)
 		if err != nil {
 			st.Close()
-			return nil, fmt.Errorf("train: gas.feature_server: %w", err)
+			return nil, fmt.Errorf("train: %w", err)
 		}
 		fs = remote
 		closeAll = func() error { return errors.Join(remote.Close(), st.Close()) }
@@ -263,4 +263,33 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	cfg.GAS.sizes(book.Nodes)
 	log.Info("gas store opened", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
 	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, close: closeAll}, nil
+}
+
+// dialFeatureServer connects to g.FeatureServer and waits up to
+// g.FeatureServerWait seconds for it to answer.
+func dialFeatureServer(ctx context.Context, g *GASConfig, log *slog.Logger) (*store.Features, error) {
+	fs, err := rpc.DialFeatures(g.FeatureServer)
+	if err != nil {
+		return nil, fmt.Errorf("gas.feature_server: %w", err)
+	}
+	wait := time.Duration(g.FeatureServerWait) * time.Second
+	if g.FeatureServerWait == 0 {
+		wait = 30 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
+		_, err := fs.Attrs(ctx)
+		if err == nil {
+			return fs, nil
+		}
+		if time.Now().Add(delay).After(deadline) || ctx.Err() != nil {
+			fs.Close()
+			return nil, fmt.Errorf("gas.feature_server %s: not answering after %v: %w", g.FeatureServer, wait.Round(time.Second), err)
+		}
+		log.Info("waiting for the feature server", "addr", g.FeatureServer, "err", err)
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -167,24 +168,64 @@ func TestGASModesAgree(t *testing.T) {
 // loopback port, stopped at cleanup, and returns its address.
 func serveFeatures(t *testing.T) string {
 	t.Helper()
+	local := store.NewFeatures(memstore.New())
+	t.Cleanup(func() { _ = local.Close() })
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	local := store.NewFeatures(memstore.New())
+	stop := serveOn(lis, local)
+	t.Cleanup(stop)
+	return lis.Addr().String()
+}
+
+// serveOn serves fs on lis until the returned stop is called.
+func serveOn(lis net.Listener, fs store.FeatureStore) (stop func()) {
 	srv := grpc.NewServer(rpc.ServerOptions()...)
-	rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(local))
+	rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(fs))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = srv.Serve(lis)
 	}()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-done
-		_ = local.Close()
-	})
-	return lis.Addr().String()
+	return func() { srv.Stop(); <-done }
+}
+
+// TestFeatureServerWait: training waits for a feature server that comes
+// up late.
+func TestFeatureServerWait(t *testing.T) {
+	ctx := context.Background()
+	local := store.NewFeatures(memstore.New())
+	defer local.Close()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := serveOn(lis, local)
+	cfg := gasConfig(t, "gcn", "gas.partitioner=range")
+	cfg.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+	cfg.GAS.FeatureServer = lis.Addr().String()
+	if _, err := PrepareGASStore(ctx, cfg, discard()); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	late := make(chan func(), 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		lis, err := net.Listen("tcp", cfg.GAS.FeatureServer)
+		if err != nil {
+			late <- func() {}
+			return
+		}
+		late <- serveOn(lis, local)
+	}()
+	defer func() { (<-late)() }()
+	cfg.GAS.FeatureServerWait = 20
+	d, err := LoadGAS(ctx, cfg, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
 }
 
 func TestGASConfigErrors(t *testing.T) {
@@ -198,6 +239,7 @@ func TestGASConfigErrors(t *testing.T) {
 		{[]string{"gas.pool_size=-1"}, "gas.pool_size"},
 		{[]string{"gas.num_parts=4", "gas.parts_per_batch=5"}, "exceeds"},
 		{[]string{"gas.feature_server=127.0.0.1:7070"}, "needs gas.store"},
+		{[]string{"gas.store=/tmp/x", "gas.feature_server_wait=-2"}, "gas.feature_server_wait"},
 	} {
 		t.Run(strings.Join(tt.sets, ","), func(t *testing.T) {
 			c, err := Parse([]byte("dataset: {name: x, generator: sbm}\nmodel: {name: gcn}\n"), tt.sets)
@@ -223,6 +265,7 @@ func TestGASConfigErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.GAS.FeatureServer = lis.Addr().String() // nobody answers
+		cfg.GAS.FeatureServerWait = -1
 		lis.Close()
 		if _, err := LoadGAS(ctx, cfg, discard()); err == nil || !strings.Contains(err.Error(), cfg.GAS.FeatureServer) {
 			t.Fatalf("LoadGAS = %v, want an error naming %s", err, cfg.GAS.FeatureServer)
