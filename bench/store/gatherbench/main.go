@@ -2,8 +2,10 @@
 // a plain Go gather loop over one in-memory array (the machine's random-row
 // gather bandwidth), the memory backend, the Pebble backend (warm with its
 // row cache, warm through Pebble's block cache only, and cold: reopened
-// with empty caches after evicting its files from the page cache), and
-// Redis (redis-server on loopback, one key per row, MGET). Contenders run
+// with empty caches after evicting its files from the page cache), the
+// gRPC feature server (cmd/featurestore, a child process on loopback, with
+// -featurestore) and Redis (redis-server on loopback, one key per row,
+// MGET). Contenders run
 // interleaved round by round and the report gives medians and ratios.
 // bench/store.sh runs it and writes docs/benchmarks/store.md.
 package main
@@ -17,6 +19,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -37,6 +40,7 @@ type config struct {
 	coldBatches       int
 	dir               string
 	redisBin          string
+	featureBin        string
 	seed              uint64
 	parallel          int
 }
@@ -51,6 +55,7 @@ func main() {
 	flag.IntVar(&c.coldBatches, "cold-batches", 40, "batches measured right after a cold open")
 	flag.StringVar(&c.dir, "dir", "", "directory for the Pebble store (default: a temporary one)")
 	flag.StringVar(&c.redisBin, "redis", "/usr/bin/redis-server", "redis-server binary (empty: skip Redis)")
+	flag.StringVar(&c.featureBin, "featurestore", "", "featurestore binary to measure over gRPC on loopback (empty: skip)")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of data and ids")
 	flag.IntVar(&c.parallel, "read-parallelism", 0, "pebblestore ReadParallelism (0: its default)")
 	flag.Parse()
@@ -149,6 +154,24 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		logf("redis: loaded in %v", time.Since(t0).Round(time.Millisecond))
 	}
 
+	// The feature server, a separate process like Redis.
+	var fsrv *featureServer
+	if c.featureBin != "" {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		if fsrv, err = startFeatureServer(ctx, c.featureBin, port); err != nil {
+			return err
+		}
+		defer fsrv.stop()
+		t0 := time.Now()
+		if err := fsrv.load(ctx, data); err != nil {
+			return fmt.Errorf("feature server load: %w", err)
+		}
+		logf("feature server: loaded in %v", time.Since(t0).Round(time.Millisecond))
+	}
+
 	// Contenders. Each gather fills a packed batch x cols destination.
 	dst := tensor.New(c.batch, c.cols)
 	rowCache := int64(c.rows)*int64(c.cols)*4*5/4 + 64<<20
@@ -206,6 +229,11 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		{name: "pebble backend, warm (row cache)", open: openPebble(pebblestore.Options{RowCacheBytes: rowCache}, warmRows)},
 		{name: "pebble backend, warm (block cache only)", open: openPebble(pebblestore.Options{RowCacheBytes: -1,
 			BlockCacheBytes: rowCache}, warmScan)},
+	}
+	if fsrv != nil {
+		contenders = append(contenders, &contender{name: "feature server (gRPC + Arrow, loopback)", open: func() (func([]int64) error, func() error, error) {
+			return func(ids []int64) error { return fsrv.fs.Get(ctx, key, ids, dst) }, noClose, nil
+		}})
 	}
 	if rc != nil {
 		contenders = append(contenders, &contender{name: "redis MGET (loopback)", open: func() (func([]int64) error, func() error, error) {
@@ -361,6 +389,26 @@ func evictFiles(dir string) error {
 		}
 		return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 	})
+}
+
+// startListening starts the server bin with args as a child process and
+// waits (up to 5 s) until it accepts connections on addr.
+func startListening(ctx context.Context, addr, bin string, args ...string) (*exec.Cmd, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = nil, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	for i := 0; i < 100; i++ {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return cmd, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	return nil, fmt.Errorf("%s did not listen on %s", bin, addr)
 }
 
 func freePort() (int, error) {

@@ -7,10 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
-	"time"
 	"unsafe"
 )
 
@@ -23,23 +21,12 @@ type redisServer struct {
 
 func startRedis(ctx context.Context, bin string, port int) (*redisServer, error) {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.CommandContext(ctx, bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+	cmd, err := startListening(ctx, addr, bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--protected-mode", "no", "--io-threads", "1")
-	cmd.Stdout, cmd.Stderr = nil, os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+	if err != nil {
+		return nil, err
 	}
-	s := &redisServer{cmd: cmd, addr: addr}
-	for i := 0; i < 100; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			return s, nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.stop()
-	return nil, fmt.Errorf("redis-server did not listen on %s", addr)
+	return &redisServer{cmd: cmd, addr: addr}, nil
 }
 
 func (s *redisServer) stop() {
