@@ -14,4 +14,4 @@ package rpc
 
 // The generated code is committed; `make proto` regenerates it with
 // Debian's protoc and the plugins pinned as tools in go.mod.
-//go:generate sh -c "PATH=$(dirname $(go tool -n protoc-gen-go)):$(dirname $(go tool -n protoc-gen-go-grpc)):$PATH protoc -I ../../proto --go_out=. --go_opt=module=github.com/gnnscale/gnnscale/pkg/rpc --go-grpc_out=. --go-grpc_opt=module=github.com/gnnscale/gnnscale/pkg/rpc gnnscale/v1/features.proto"
+//go:generate sh -c "PATH=$(dirname $(go tool -n protoc-gen-go)):$(dirname $(go tool -n protoc-gen-go-grpc)):$PATH protoc -I ../../proto --go_out=. --go_opt=module=github.com/gnnscale/gnnscale/pkg/rpc --go-grpc_out=. --go-grpc_opt=module=github.com/gnnscale/gnnscale/pkg/rpc gnnscale/v1/features.proto gnnscale/v1/graph.proto"

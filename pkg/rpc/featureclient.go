@@ -2,9 +2,7 @@ package rpc
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/mem"
@@ -25,14 +23,7 @@ type FeatureClient struct {
 	codec rowsCodec
 	conn  *grpc.ClientConn // closed by Close when the client dialed it
 
-	// tables caches the handles Table opened, so that a Get through the
-	// store wrapper costs one call, not two. A handle leaves the cache
-	// when this client drops or creates its attribute, or when the server
-	// reports its incarnation gone (dropped through another client): the
-	// call that finds out fails with store.ErrNotFound, the next one opens
-	// the attribute afresh.
-	mu     sync.Mutex
-	tables map[store.Key]*remoteTable
+	tables *handles[store.Key, *remoteTable]
 }
 
 var _ store.FeatureBackend = (*FeatureClient)(nil)
@@ -40,7 +31,7 @@ var _ store.FeatureBackend = (*FeatureClient)(nil)
 // NewFeatureClient returns a client over an existing connection, which the
 // caller keeps and closes.
 func NewFeatureClient(cc grpc.ClientConnInterface) *FeatureClient {
-	return &FeatureClient{cc: cc, c: rpcpb.NewFeatureStoreClient(cc), codec: newRowsCodec(), tables: make(map[store.Key]*remoteTable)}
+	return &FeatureClient{cc: cc, c: rpcpb.NewFeatureStoreClient(cc), codec: newRowsCodec(), tables: newHandles[store.Key, *remoteTable]()}
 }
 
 // DialFeatures connects to the feature server at target ("host:port")
@@ -70,23 +61,14 @@ func (c *FeatureClient) Close() error {
 
 // CreateAttr implements store.FeatureBackend.
 func (c *FeatureClient) CreateAttr(ctx context.Context, info store.AttrInfo) error {
-	c.forget(info.Key, nil)
+	c.tables.forget(info.Key, nil, true)
 	_, err := c.c.CreateAttr(ctx, &rpcpb.CreateAttrRequest{Info: infoToPB(info)})
 	return fromStatus("create", err)
 }
 
-// forget drops key's cached handle (only if it is t, when t is non-nil).
-func (c *FeatureClient) forget(key store.Key, t *remoteTable) {
-	c.mu.Lock()
-	if cur, ok := c.tables[key]; ok && (t == nil || cur == t) {
-		delete(c.tables, key)
-	}
-	c.mu.Unlock()
-}
-
 // DropAttr implements store.FeatureBackend.
 func (c *FeatureClient) DropAttr(ctx context.Context, key store.Key) error {
-	c.forget(key, nil)
+	c.tables.forget(key, nil, true)
 	_, err := c.c.DropAttr(ctx, &rpcpb.DropAttrRequest{Key: keyToPB(key)})
 	return fromStatus("drop", err)
 }
@@ -108,26 +90,15 @@ func (c *FeatureClient) Attrs(ctx context.Context) ([]store.AttrInfo, error) {
 // attribute's current incarnation, so it fails with store.ErrNotFound
 // once the attribute is dropped, even if it is created again.
 func (c *FeatureClient) Table(ctx context.Context, key store.Key) (store.FeatureTable, error) {
-	c.mu.Lock()
-	t, ok := c.tables[key]
-	c.mu.Unlock()
-	if ok {
+	if t, ok := c.tables.get(key); ok {
 		return t, nil
 	}
 	resp, err := c.c.OpenAttr(ctx, &rpcpb.OpenAttrRequest{Key: keyToPB(key)})
 	if err != nil {
-		// The operation is the caller's (get, put, ...): the store
-		// wrapper fills it in.
-		err = fromStatus("", err)
-		if se, ok := err.(*store.Error); ok {
-			se.Op = ""
-		}
-		return nil, err
+		return nil, openError(err)
 	}
-	t = &remoteTable{c: c, key: keyToPB(key), info: infoFromPB(resp.Info), inc: resp.Incarnation}
-	c.mu.Lock()
-	c.tables[key] = t
-	c.mu.Unlock()
+	t := &remoteTable{c: c, key: keyToPB(key), info: infoFromPB(resp.Info), inc: resp.Incarnation}
+	c.tables.put(key, t)
 	return t, nil
 }
 
@@ -138,9 +109,8 @@ func (t *remoteTable) result(op string, err error) error {
 		return nil
 	}
 	err = fromStatus(op, err)
-	var se *store.Error
-	if errors.Is(err, store.ErrNotFound) && errors.As(err, &se) && se.Row == store.NoRow {
-		t.c.forget(t.info.Key, t) // the attribute, not a row, is gone
+	if isGone(err) {
+		t.c.tables.forget(t.info.Key, t, false)
 	}
 	return err
 }
