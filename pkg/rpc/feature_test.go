@@ -3,14 +3,12 @@ package rpc_test
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 
 	"go.uber.org/goleak"
-	"google.golang.org/grpc"
 
 	"github.com/gnnscale/gnnscale/pkg/rpc"
-	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/store/storetest"
@@ -26,23 +24,8 @@ func serveFeatures(t *testing.T) (string, *store.Features) { return serveFeature
 func serveFeaturesB(t testing.TB) (string, *store.Features) {
 	t.Helper()
 	local := store.NewFeatures(memstore.New())
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer(rpc.ServerOptions()...)
-	rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(local))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(lis)
-	}()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-done
-		_ = local.Close()
-	})
-	return lis.Addr().String(), local
+	t.Cleanup(func() { _ = local.Close() }) // after the server stops
+	return rpctest.Serve(t, local, nil), local
 }
 
 func dial(t *testing.T, addr string) *store.Features { return dialB(t, addr) }

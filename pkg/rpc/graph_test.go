@@ -3,14 +3,11 @@ package rpc_test
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
-
-	"google.golang.org/grpc"
 
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/rpc"
-	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/store/storetest"
@@ -22,23 +19,8 @@ import (
 func serveGraph(t *testing.T) (string, *store.Graph) {
 	t.Helper()
 	local := store.NewGraph(memstore.New())
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer(rpc.ServerOptions()...)
-	rpcpb.RegisterGraphStoreServer(srv, rpc.NewGraphServer(local))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(lis)
-	}()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-done
-		_ = local.Close()
-	})
-	return lis.Addr().String(), local
+	t.Cleanup(func() { _ = local.Close() }) // after the server stops
+	return rpctest.Serve(t, nil, local), local
 }
 
 func dialGraph(t *testing.T, addr string) *store.Graph {

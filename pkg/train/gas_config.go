@@ -50,14 +50,17 @@ type GASConfig struct {
 	Store string `yaml:"store"`
 	// FeatureServer ("host:port") keeps the folder's features, labels and
 	// split on a feature server (cmd/featurestore) instead of in the
-	// folder's Pebble store, which then holds the topology only. It needs
-	// Store, and must be the same when the folder is prepared and trained
-	// from.
+	// folder's Pebble store. It needs Store, and must be the same when the
+	// folder is prepared and trained from (as GraphServer).
 	FeatureServer string `yaml:"feature_server"`
-	// FeatureServerWait is how many seconds to wait for the feature server
-	// to answer before giving up (default 30: in a cluster launch the
-	// server may start after the trainer); -1 tries once.
-	FeatureServerWait int `yaml:"feature_server_wait"`
+	// GraphServer ("host:port") keeps the folder's topology on a graph
+	// server (cmd/graphstore) instead of in the folder's Pebble store. With
+	// FeatureServer too, the folder holds only the book.
+	GraphServer string `yaml:"graph_server"`
+	// ServerWait is how many seconds to wait for the feature and graph
+	// servers to answer before giving up (default 30: in a cluster launch
+	// a server may start after the trainer); -1 tries once.
+	ServerWait int `yaml:"server_wait"`
 	// StoreCacheMB bounds the store's cache of decoded rows and edge
 	// blocks (pebblestore RowCacheBytes; 0 = the store's default, 256).
 	StoreCacheMB int `yaml:"store_cache_mb"`
@@ -146,10 +149,13 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 		bad("gas.cache_eval_mb: %d, want >= 0 (0 = the default, 2048)", g.CacheEvalMB)
 	}
 	if g.FeatureServer != "" && g.Store == "" {
-		bad("gas.feature_server: %q needs gas.store (the folder with the book and the topology)", g.FeatureServer)
+		bad("gas.feature_server: %q needs gas.store (the folder with the book)", g.FeatureServer)
 	}
-	if g.FeatureServerWait < -1 {
-		bad("gas.feature_server_wait: %d, want >= 0 seconds (0 = the default, 30), or -1 to try once", g.FeatureServerWait)
+	if g.GraphServer != "" && g.Store == "" {
+		bad("gas.graph_server: %q needs gas.store (the folder with the book)", g.GraphServer)
+	}
+	if g.ServerWait < -1 {
+		bad("gas.server_wait: %d, want >= 0 seconds (0 = the default, 30), or -1 to try once", g.ServerWait)
 	}
 	if g.StoreCacheMB < 0 {
 		bad("gas.store_cache_mb: %d, want >= 0 (0 = the store's default)", g.StoreCacheMB)

@@ -2,7 +2,6 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/gas"
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/partition"
-	"github.com/gnnscale/gnnscale/pkg/rpc"
 	"github.com/gnnscale/gnnscale/pkg/sampling"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
@@ -186,30 +184,20 @@ func PrepareGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*gas.B
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
-	st, err := pebblestore.Open(filepath.Join(dir, gas.StoreSubdir), nil)
+	stores, err := openGASStores(ctx, &cfg.GAS, nil, log)
 	if err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
-	var fs store.FeatureStore = st
-	if cfg.GAS.FeatureServer != "" {
-		remote, err := dialFeatureServer(ctx, &cfg.GAS, log)
-		if err != nil {
-			st.Close()
-			return nil, fmt.Errorf("train: prepare: %w", err)
-		}
-		defer remote.Close()
-		fs = remote
-	}
 	book := gas.Book{Name: ds.Name, Nodes: ds.NumNodes(), Edges: int64(len(csc.Indices)), Features: x.Cols, Classes: ds.NumClasses, Ptr: ptr}
 	start := time.Now()
-	werr := gas.WriteStore(ctx, fs, st, dir, book, csc, x, labels, split)
-	if err := st.Close(); werr == nil && err != nil {
+	werr := gas.WriteStore(ctx, stores.features, stores.graph, dir, book, csc, x, labels, split)
+	if err := stores.close(); werr == nil && err != nil {
 		werr = fmt.Errorf("train: prepare: %w", err)
 	}
 	if werr != nil {
 		return nil, werr
 	}
-	log.Info("gas store written", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "nodes", book.Nodes, "edges", book.Edges, "parts", len(ptr)-1, "seconds", time.Since(start).Seconds())
+	log.Info("gas store written", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "graph_server", cfg.GAS.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", len(ptr)-1, "seconds", time.Since(start).Seconds())
 	return &book, nil
 }
 
@@ -223,34 +211,26 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	if mb := cfg.GAS.StoreCacheMB; mb > 0 {
 		popts = &pebblestore.Options{RowCacheBytes: int64(mb) << 20}
 	}
-	st, err := pebblestore.Open(filepath.Join(dir, gas.StoreSubdir), popts)
+	stores, err := openGASStores(ctx, &cfg.GAS, popts, log)
 	if err != nil {
-		return nil, fmt.Errorf("train: gas.store: %w", err)
-	}
-	closeAll := st.Close
-	var fs store.FeatureReader = st
-	if cfg.GAS.FeatureServer != "" {
-		remote, err := dialFeatureServer(ctx, &cfg.GAS, log)
-		if err != nil {
-			st.Close()
-			return nil, fmt.Errorf("train: %w", err)
-		}
-		fs = remote
-		closeAll = func() error { return errors.Join(remote.Close(), st.Close()) }
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	fail := func(err error) (*GASData, error) {
-		closeAll()
+		stores.close()
 		return nil, fmt.Errorf("train: gas.store %s: %w", dir, err)
 	}
-	src, err := gas.NewStoreSource(ctx, fs, book)
+	src, err := gas.NewStoreSource(ctx, stores.features, book)
 	if err != nil {
 		if cfg.GAS.FeatureServer != "" {
 			err = fmt.Errorf("feature server %s: %w", cfg.GAS.FeatureServer, err)
 		}
 		return fail(err)
 	}
-	view, err := store.View(ctx, st, store.DefaultEdgeType)
+	view, err := store.View(ctx, stores.graph, store.DefaultEdgeType)
 	if err != nil {
+		if cfg.GAS.GraphServer != "" {
+			err = fmt.Errorf("graph server %s: %w", cfg.GAS.GraphServer, err)
+		}
 		return fail(err)
 	}
 	if view.NumNodes() != book.Nodes {
@@ -261,35 +241,6 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	}
 	cfg.GAS.NumParts = len(book.Ptr) - 1
 	cfg.GAS.sizes(book.Nodes)
-	log.Info("gas store opened", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
-	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, close: closeAll}, nil
-}
-
-// dialFeatureServer connects to g.FeatureServer and waits up to
-// g.FeatureServerWait seconds for it to answer.
-func dialFeatureServer(ctx context.Context, g *GASConfig, log *slog.Logger) (*store.Features, error) {
-	fs, err := rpc.DialFeatures(g.FeatureServer)
-	if err != nil {
-		return nil, fmt.Errorf("gas.feature_server: %w", err)
-	}
-	wait := time.Duration(g.FeatureServerWait) * time.Second
-	if g.FeatureServerWait == 0 {
-		wait = 30 * time.Second
-	}
-	deadline := time.Now().Add(wait)
-	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
-		_, err := fs.Attrs(ctx)
-		if err == nil {
-			return fs, nil
-		}
-		if time.Now().Add(delay).After(deadline) || ctx.Err() != nil {
-			fs.Close()
-			return nil, fmt.Errorf("gas.feature_server %s: not answering after %v: %w", g.FeatureServer, wait.Round(time.Second), err)
-		}
-		log.Info("waiting for the feature server", "addr", g.FeatureServer, "err", err)
-		select {
-		case <-time.After(delay):
-		case <-ctx.Done():
-		}
-	}
+	log.Info("gas store opened", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "graph_server", cfg.GAS.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
+	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, close: stores.close}, nil
 }

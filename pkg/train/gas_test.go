@@ -13,11 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-
+	"github.com/gnnscale/gnnscale/pkg/gas"
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
-	"github.com/gnnscale/gnnscale/pkg/rpc"
-	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 )
@@ -162,33 +160,40 @@ func TestGASModesAgree(t *testing.T) {
 	}
 	defer rd.Close()
 	sameEpochs(t, "feature server", losses(t, &remote, rd), want)
-}
 
-// serveFeatures starts a feature server over a fresh memory store on a
-// loopback port, stopped at cleanup, and returns its address.
-func serveFeatures(t *testing.T) string {
-	t.Helper()
-	local := store.NewFeatures(memstore.New())
-	t.Cleanup(func() { _ = local.Close() })
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	// Rows on a feature server, topology on a graph server: the folder
+	// holds only the book.
+	both := *cfg
+	both.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+	both.GAS.FeatureServer = serveFeatures(t)
+	both.GAS.GraphServer = serveGraph(t)
+	if _, err := PrepareGASStore(ctx, &both, discard()); err != nil {
+		t.Fatal(err)
+	}
+	if ents, err := os.ReadDir(both.GAS.Store); err != nil || len(ents) != 1 || ents[0].Name() != gas.BookFile {
+		t.Fatalf("folder with both servers holds %v (%v), want only %s", ents, err, gas.BookFile)
+	}
+	bd, err := LoadGAS(ctx, &both, discard())
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := serveOn(lis, local)
-	t.Cleanup(stop)
-	return lis.Addr().String()
+	defer bd.Close()
+	sameEpochs(t, "feature and graph servers", losses(t, &both, bd), want)
 }
 
-// serveOn serves fs on lis until the returned stop is called.
-func serveOn(lis net.Listener, fs store.FeatureStore) (stop func()) {
-	srv := grpc.NewServer(rpc.ServerOptions()...)
-	rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(fs))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(lis)
-	}()
-	return func() { srv.Stop(); <-done }
+// serveFeatures and serveGraph start a feature or graph server over a
+// fresh memory store on a loopback port, stopped at cleanup, and return
+// its address.
+func serveFeatures(t *testing.T) string {
+	local := store.NewFeatures(memstore.New())
+	t.Cleanup(func() { _ = local.Close() })
+	return rpctest.Serve(t, local, nil)
+}
+
+func serveGraph(t *testing.T) string {
+	local := store.NewGraph(memstore.New())
+	t.Cleanup(func() { _ = local.Close() })
+	return rpctest.Serve(t, nil, local)
 }
 
 // TestFeatureServerWait: training waits for a feature server that comes
@@ -201,7 +206,7 @@ func TestFeatureServerWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := serveOn(lis, local)
+	stop := rpctest.ServeOn(lis, local, nil)
 	cfg := gasConfig(t, "gcn", "gas.partitioner=range")
 	cfg.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
 	cfg.GAS.FeatureServer = lis.Addr().String()
@@ -217,10 +222,10 @@ func TestFeatureServerWait(t *testing.T) {
 			late <- func() {}
 			return
 		}
-		late <- serveOn(lis, local)
+		late <- rpctest.ServeOn(lis, local, nil)
 	}()
 	defer func() { (<-late)() }()
-	cfg.GAS.FeatureServerWait = 20
+	cfg.GAS.ServerWait = 20
 	d, err := LoadGAS(ctx, cfg, discard())
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +244,8 @@ func TestGASConfigErrors(t *testing.T) {
 		{[]string{"gas.pool_size=-1"}, "gas.pool_size"},
 		{[]string{"gas.num_parts=4", "gas.parts_per_batch=5"}, "exceeds"},
 		{[]string{"gas.feature_server=127.0.0.1:7070"}, "needs gas.store"},
-		{[]string{"gas.store=/tmp/x", "gas.feature_server_wait=-2"}, "gas.feature_server_wait"},
+		{[]string{"gas.store=/tmp/x", "gas.server_wait=-2"}, "gas.server_wait"},
+		{[]string{"gas.graph_server=127.0.0.1:7071"}, "needs gas.store"},
 	} {
 		t.Run(strings.Join(tt.sets, ","), func(t *testing.T) {
 			c, err := Parse([]byte("dataset: {name: x, generator: sbm}\nmodel: {name: gcn}\n"), tt.sets)
@@ -265,7 +271,7 @@ func TestGASConfigErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.GAS.FeatureServer = lis.Addr().String() // nobody answers
-		cfg.GAS.FeatureServerWait = -1
+		cfg.GAS.ServerWait = -1
 		lis.Close()
 		if _, err := LoadGAS(ctx, cfg, discard()); err == nil || !strings.Contains(err.Error(), cfg.GAS.FeatureServer) {
 			t.Fatalf("LoadGAS = %v, want an error naming %s", err, cfg.GAS.FeatureServer)

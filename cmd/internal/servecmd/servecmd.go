@@ -1,0 +1,126 @@
+// Package servecmd is the body of GNNScale's server commands
+// (cmd/featurestore, cmd/graphstore): flags, the store they serve (Pebble
+// in a directory, or memory), logging, serving until SIGINT or SIGTERM,
+// and a graceful stop: running requests finish, then the store closes.
+package servecmd
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"google.golang.org/grpc"
+
+	"github.com/gnnscale/gnnscale/pkg/rpc"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
+	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/store/memstore"
+	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
+)
+
+// Service is what one server command serves.
+type Service struct {
+	Name     string // the command: featurestore, graphstore
+	Listen   string // the default --listen address
+	What     string // what --dir holds, for its help: "features", "topology"
+	Register func(srv *grpc.Server, st *store.Store)
+}
+
+// Features is cmd/featurestore: the FeatureStore service.
+var Features = Service{
+	Name: "featurestore", Listen: "127.0.0.1:7070", What: "features",
+	Register: func(srv *grpc.Server, st *store.Store) {
+		rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(st.Features))
+	},
+}
+
+// Graph is cmd/graphstore: the GraphStore service.
+var Graph = Service{
+	Name: "graphstore", Listen: "127.0.0.1:7071", What: "topology",
+	Register: func(srv *grpc.Server, st *store.Store) {
+		rpcpb.RegisterGraphStoreServer(srv, rpc.NewGraphServer(st.Graph))
+	},
+}
+
+// Main runs svc with the process's arguments and exits on an error.
+func Main(svc Service) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, svc, os.Args[1:], os.Stderr, nil)
+	stop()
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, svc.Name+":", err)
+		os.Exit(1)
+	}
+}
+
+// Run serves svc until ctx ends. ready, when non-nil, is called with the
+// address the server listens on once it accepts connections.
+func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, ready func(addr string)) error {
+	fs := flag.NewFlagSet(svc.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", svc.Listen, "address to serve on (host:port; port 0 picks a free one)")
+	dir := fs.String("dir", "", "Pebble directory holding the "+svc.What+" (created if missing); empty keeps them in memory")
+	verbose := fs.Bool("v", false, "log at debug level")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	storage := "memory"
+	var st *store.Store
+	if *dir == "" {
+		st = memstore.Open()
+	} else {
+		var err error
+		if st, err = pebblestore.Open(*dir, nil); err != nil {
+			return err
+		}
+		storage = *dir
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
+
+	lis, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	srv := grpc.NewServer(rpc.ServerOptions()...)
+	svc.Register(srv, st)
+	log.Info(svc.Name+" serving", "addr", lis.Addr().String(), "store", storage)
+	if ready != nil {
+		ready(lis.Addr().String())
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-ctx.Done()
+		log.Info(svc.Name + " stopping")
+		srv.GracefulStop()
+	}()
+	err = srv.Serve(lis)
+	cancel()
+	<-stopped
+	return err
+}
