@@ -37,18 +37,19 @@ bench:
 	bench/run.sh
 
 # Static binaries for the container images (docker/Dockerfile, FROM
-# scratch): the feature server and gnnctl in pure Go, the trainer with
+# scratch): the servers and gnnctl in pure Go, the trainer with
 # OpenBLAS linked in statically.
 static:
 	@scripts/deps.sh build
-	CGO_ENABLED=0 $(GO) build -trimpath -o bin/static/ ./cmd/featurestore ./cmd/gnnctl
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/static/ ./cmd/featurestore ./cmd/graphstore ./cmd/gnnctl
 	$(GO) build -trimpath -tags netgo,osusergo -ldflags '-linkmode external -extldflags "-static"' -o bin/static/ ./cmd/trainer
 
 images: static
 	docker-compose build
 
-# The cluster on this Docker host (docker-compose.yml): a feature server and
-# a trainer training make run's job from it; exits with the trainer's status.
+# The cluster on this Docker host (docker-compose.yml): a feature server, a
+# graph server and a trainer training make run's job from them; exits with
+# the trainer's status.
 compose: images
 	docker-compose up --exit-code-from trainer
 

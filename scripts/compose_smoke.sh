@@ -2,8 +2,9 @@
 # The docker-compose launch end to end (make compose-test): static
 # binaries, images, then docker-compose.yml's cluster under a fresh project
 # name (its own network and volumes) run twice: the first run prepares the
-# data (topology in the trainer's volume, features on the feature server's
-# Pebble volume) and trains, the second reuses both. Fails unless both runs
+# data (the book in the trainer's volume, features on the feature server,
+# topology on the graph server, each in its own Pebble volume) and trains,
+# the second reuses it all. Fails unless both runs
 # exit 0, the first wrote and the second kept the data, and both report the
 # same test accuracy. Removes the project's containers and volumes at the
 # end. Logs: bench/out/compose/run-{1,2}.log.
@@ -27,6 +28,10 @@ for i in 1 2; do
   [ "$i" = 2 ] && want=kept
   if ! grep -q "trainer.*| $want /data/gas" "$log"; then
     echo "compose_smoke: run $i did not say '$want /data/gas' (log: $log)" >&2
+    exit 1
+  fi
+  if ! grep -q 'gas store opened.*feature_server=featurestore:7070 graph_server=graphstore:7071' "$log"; then
+    echo "compose_smoke: run $i did not train from both servers (log: $log)" >&2
     exit 1
   fi
   a=$(grep -o 'test accuracy [0-9.]*' "$log" | tail -1)
