@@ -25,7 +25,9 @@ func start(t *testing.T, svc Service, args ...string) (addr string, stop func() 
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
 	var logs bytes.Buffer
-	go func() { errc <- Run(ctx, svc, append([]string{"--listen", "127.0.0.1:0"}, args...), &logs, func(a string) { addrc <- a }) }()
+	go func() {
+		errc <- Run(ctx, svc, append([]string{"--listen", "127.0.0.1:0"}, args...), &logs, func(a string) { addrc <- a })
+	}()
 	select {
 	case addr = <-addrc:
 	case err := <-errc:
