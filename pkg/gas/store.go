@@ -39,6 +39,21 @@ type Book struct {
 	Features int     `json:"features"`
 	Classes  int     `json:"classes"`
 	Ptr      []int64 `json:"ptr"`
+	// GraphShards, when the topology was cut for several graph stores,
+	// holds each one's edge count (see ShardBounds).
+	GraphShards []int64 `json:"graph_shards,omitempty"`
+}
+
+// ShardBounds returns the node ranges of s graph shards: shard i holds the
+// in-neighbours of partitions [i*P/s, (i+1)*P/s) of the book's P, that is
+// of nodes [bounds[i], bounds[i+1]).
+func (b *Book) ShardBounds(s int) []int64 {
+	p := len(b.Ptr) - 1
+	bounds := make([]int64, s+1)
+	for i := range bounds {
+		bounds[i] = b.Ptr[i*p/s]
+	}
+	return bounds
 }
 
 // ErrBook marks a missing or inconsistent book.json.
@@ -66,22 +81,49 @@ func ReadBook(dir string) (*Book, error) {
 			return nil, fmt.Errorf("%w: %s: ptr[%d] = %d < ptr[%d] = %d", ErrBook, path, p, b.Ptr[p], p-1, b.Ptr[p-1])
 		}
 	}
+	var sum int64
+	for i, m := range b.GraphShards {
+		if m < 0 {
+			return nil, fmt.Errorf("%w: %s: graph_shards[%d] = %d", ErrBook, path, i, m)
+		}
+		sum += m
+	}
+	if len(b.GraphShards) > 0 && sum != b.Edges {
+		return nil, fmt.Errorf("%w: %s: graph_shards add up to %d edges, not %d", ErrBook, path, sum, b.Edges)
+	}
 	return &b, nil
 }
 
 // WriteStore writes a renumbered data set: the features, labels and split
-// into fs, the topology into gs (one store may be both, or fs a remote
-// feature server), and the book into dir/book.json (last, so a folder with
-// a book is complete). csc is the in-neighbour topology, x the features,
-// labels and split the targets (split codes SplitTrain...); rows are
-// written in batches of at most 16 MiB.
-func WriteStore(ctx context.Context, fs store.FeatureStore, gs store.GraphStore, dir string, book Book, csc graph.CSC, x *tensor.Dense, labels []int32, split []int8) error {
+// into fs, the topology into gs (one store may hold both, or be a server),
+// and the book into dir/book.json (last, so a folder with a book is
+// complete). With several graph stores the topology is cut by
+// book.ShardBounds: each holds the in-neighbours of its nodes, and the
+// book records their edge counts. csc is the in-neighbour topology, x the
+// features, labels and split the targets (split codes SplitTrain...);
+// rows are written in batches of at most 16 MiB.
+func WriteStore(ctx context.Context, fs store.FeatureStore, gs []store.GraphStore, dir string, book Book, csc graph.CSC, x *tensor.Dense, labels []int32, split []int8) error {
 	n := book.Nodes
 	if x.Rows != n || len(labels) != n || len(split) != n || csc.NumNodes != n {
 		return fmt.Errorf("gas: write store: %d nodes, %d feature rows, %d labels, %d split codes, %d graph nodes", n, x.Rows, len(labels), len(split), csc.NumNodes)
 	}
-	if err := gs.PutEdges(ctx, store.DefaultEdgeType, store.FromCSC(csc)); err != nil {
-		return fmt.Errorf("gas: write store: edges: %w", err)
+	if len(gs) == 0 || len(gs) > len(book.Ptr)-1 {
+		return fmt.Errorf("gas: write store: %d graph stores for %d partitions", len(gs), len(book.Ptr)-1)
+	}
+	if len(gs) == 1 {
+		if err := gs[0].PutEdges(ctx, store.DefaultEdgeType, store.FromCSC(csc)); err != nil {
+			return fmt.Errorf("gas: write store: edges: %w", err)
+		}
+	} else {
+		bounds := book.ShardBounds(len(gs))
+		book.GraphShards = make([]int64, len(gs))
+		for i, g := range gs {
+			part := csc.MajorRange(int(bounds[i]), int(bounds[i+1]))
+			if err := g.PutEdges(ctx, store.DefaultEdgeType, store.FromCSC(graph.CSC{Compressed: part})); err != nil {
+				return fmt.Errorf("gas: write store: edges of shard %d (nodes [%d, %d)): %w", i, bounds[i], bounds[i+1], err)
+			}
+			book.GraphShards[i] = part.NumEdges()
+		}
 	}
 	if err := putColumn(ctx, fs, KeyX, x); err != nil {
 		return err
@@ -196,4 +238,31 @@ func (s *StoreSource) Targets(ctx context.Context, ranges []history.Range, label
 		at += n
 	}
 	return nil
+}
+
+// OpenGraph returns the neighbour source of a data set written by
+// WriteStore to the graph stores gs, which must be as many, in the same
+// order: a shard's edge count that differs from the book's is an error.
+func OpenGraph(ctx context.Context, book *Book, gs []store.NeighborReader) (*store.NeighborView, error) {
+	shards := max(1, len(book.GraphShards))
+	if len(gs) != shards {
+		return nil, fmt.Errorf("gas: the topology was written to %d graph stores, %d given", shards, len(gs))
+	}
+	if len(gs) == 1 {
+		return store.View(ctx, gs[0], store.DefaultEdgeType)
+	}
+	for i, g := range gs {
+		info, err := g.EdgeInfo(ctx, store.DefaultEdgeType)
+		if err != nil {
+			return nil, fmt.Errorf("gas: graph shard %d: %w", i, err)
+		}
+		if info.NumEdges != book.GraphShards[i] {
+			return nil, fmt.Errorf("gas: graph shard %d holds %d edges, the book says %d (graph stores given in another order?)", i, info.NumEdges, book.GraphShards[i])
+		}
+	}
+	r, err := store.NewRanged(gs, book.ShardBounds(len(gs)))
+	if err != nil {
+		return nil, err
+	}
+	return store.View(ctx, r, store.DefaultEdgeType)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gnnscale/gnnscale/pkg/history"
+	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
@@ -21,7 +22,7 @@ func TestStoreSource(t *testing.T) {
 	st := memstore.Open()
 	defer st.Close()
 	book := Book{Name: "sbm", Nodes: 300, Edges: int64(len(f.csc.Indices)), Features: f.src.NumFeatures(), Classes: f.src.NumClasses(), Ptr: f.ptr}
-	if err := WriteStore(ctx, st, st, dir, book, f.csc, f.src.X, f.src.Labels, f.src.Split); err != nil {
+	if err := WriteStore(ctx, st, []store.GraphStore{st}, dir, book, f.csc, f.src.X, f.src.Labels, f.src.Split); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadBook(dir)

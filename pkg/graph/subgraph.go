@@ -116,3 +116,37 @@ func InducedSubgraphCOO(c COO, nodes []int32) (COO, error) {
 	out.NumNodes = len(nodes)
 	return out, nil
 }
+
+// MajorRange returns the part of c whose major nodes (destinations of a
+// CSC, sources of a CSR) lie in [lo, hi): the same node count, the entries
+// of those nodes with their edge ids (made explicit), every other node
+// with none. Indices, EdgeID (when c has them) and Weight alias c's; the
+// offsets are new. It is how a graph server's share of a renumbered graph
+// is cut out: the full neighbourhoods of the nodes it owns.
+func (c *Compressed) MajorRange(lo, hi int) Compressed {
+	lo, hi = max(lo, 0), min(hi, c.NumNodes)
+	if hi < lo {
+		hi = lo
+	}
+	base, end := c.Indptr[lo], c.Indptr[hi]
+	out := Compressed{NumNodes: c.NumNodes, Indptr: make([]int64, c.NumNodes+1),
+		Indices: c.Indices[base:end:end]}
+	for v := lo; v <= hi; v++ {
+		out.Indptr[v] = c.Indptr[v] - base
+	}
+	for v := hi + 1; v <= c.NumNodes; v++ {
+		out.Indptr[v] = end - base
+	}
+	if c.EdgeID != nil {
+		out.EdgeID = c.EdgeID[base:end:end]
+	} else {
+		out.EdgeID = make([]int64, end-base)
+		for k := range out.EdgeID {
+			out.EdgeID[k] = base + int64(k)
+		}
+	}
+	if c.Weight != nil {
+		out.Weight = c.Weight[base:end:end]
+	}
+	return out
+}

@@ -306,3 +306,51 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+// TestMajorRange: the ranges of a partition of the nodes give back every
+// node's entries exactly once, with their ids and weights, and nothing
+// for the nodes outside each range.
+func TestMajorRange(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range inputs(t) {
+		t.Run(tc.Name, func(t *testing.T) {
+			csc := tc.Graph.ToCSC()
+			n := csc.NumNodes
+			bounds := []int{0}
+			for bounds[len(bounds)-1] < n {
+				bounds = append(bounds, min(n, bounds[len(bounds)-1]+r.IntN(n/3+2)))
+			}
+			bounds = append(bounds, n, n) // an empty last range
+			for i := 0; i+1 < len(bounds); i++ {
+				lo, hi := bounds[i], bounds[i+1]
+				part := csc.MajorRange(lo, hi)
+				if part.NumNodes != n || len(part.Indptr) != n+1 || part.Indptr[0] != 0 {
+					t.Fatalf("[%d, %d): %d nodes, %d offsets", lo, hi, part.NumNodes, len(part.Indptr))
+				}
+				for v := 0; v < n; v++ {
+					got := part.Indices[part.Indptr[v]:part.Indptr[v+1]]
+					var want []int32
+					var wantIDs []int64
+					if v >= lo && v < hi {
+						want = csc.Indices[csc.Indptr[v]:csc.Indptr[v+1]]
+						for k := csc.Indptr[v]; k < csc.Indptr[v+1]; k++ {
+							id := k
+							if csc.EdgeID != nil {
+								id = csc.EdgeID[k]
+							}
+							wantIDs = append(wantIDs, id)
+						}
+					}
+					if !slices.Equal(got, want) || !slices.Equal(part.EdgeID[part.Indptr[v]:part.Indptr[v+1]], wantIDs) {
+						t.Fatalf("[%d, %d) node %d: %v ids %v, want %v ids %v", lo, hi, v, got,
+							part.EdgeID[part.Indptr[v]:part.Indptr[v+1]], want, wantIDs)
+					}
+					if csc.Weight != nil && v >= lo && v < hi &&
+						!slices.Equal(part.Weight[part.Indptr[v]:part.Indptr[v+1]], csc.Weight[csc.Indptr[v]:csc.Indptr[v+1]]) {
+						t.Fatalf("[%d, %d) node %d: weights differ", lo, hi, v)
+					}
+				}
+			}
+		})
+	}
+}

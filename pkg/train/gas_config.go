@@ -53,9 +53,12 @@ type GASConfig struct {
 	// folder's Pebble store. It needs Store, and must be the same when the
 	// folder is prepared and trained from (as GraphServer).
 	FeatureServer string `yaml:"feature_server"`
-	// GraphServer ("host:port") keeps the folder's topology on a graph
-	// server (cmd/graphstore) instead of in the folder's Pebble store. With
-	// FeatureServer too, the folder holds only the book.
+	// GraphServer ("host:port", or several comma-separated) keeps the
+	// folder's topology on graph servers (cmd/graphstore) instead of in
+	// the folder's Pebble store; with several, server i holds the
+	// in-neighbours of the i-th of as many contiguous groups of partitions
+	// (gas.Book.ShardBounds), and training asks each the neighbourhoods of
+	// its nodes. With FeatureServer too, the folder holds only the book.
 	GraphServer string `yaml:"graph_server"`
 	// ServerWait is how many seconds to wait for the feature and graph
 	// servers to answer before giving up (default 30: in a cluster launch
@@ -153,6 +156,12 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	}
 	if g.GraphServer != "" && g.Store == "" {
 		bad("gas.graph_server: %q needs gas.store (the folder with the book)", g.GraphServer)
+	}
+	if g.GraphServer != "" && len(g.graphServers()) == 0 {
+		bad("gas.graph_server: %q names no server", g.GraphServer)
+	}
+	if n := len(g.graphServers()); g.NumParts > 0 && n > g.NumParts {
+		bad("gas.graph_server: %d servers for %d partitions (gas.num_parts)", n, g.NumParts)
 	}
 	if g.ServerWait < -1 {
 		bad("gas.server_wait: %d, want >= 0 seconds (0 = the default, 30), or -1 to try once", g.ServerWait)

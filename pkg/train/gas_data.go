@@ -13,7 +13,6 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/partition"
 	"github.com/gnnscale/gnnscale/pkg/sampling"
-	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
@@ -226,7 +225,7 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 		}
 		return fail(err)
 	}
-	view, err := store.View(ctx, stores.graph, store.DefaultEdgeType)
+	view, err := gas.OpenGraph(ctx, book, stores.readers())
 	if err != nil {
 		if cfg.GAS.GraphServer != "" {
 			err = fmt.Errorf("graph server %s: %w", cfg.GAS.GraphServer, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gnnscale/gnnscale/pkg/gas"
@@ -15,12 +16,21 @@ import (
 )
 
 // gasStores is where a GAS data folder's rows and topology live: the
-// folder's Pebble store, or a feature server and a graph server (the
+// folder's Pebble store, or a feature server and graph servers (the
 // Pebble store is opened only for what no server holds).
 type gasStores struct {
 	features store.FeatureStore
-	graph    store.GraphStore
+	graph    []store.GraphStore // one, or one per graph server
 	closers  []func() error
+}
+
+// readers returns the graph stores as neighbour readers.
+func (s *gasStores) readers() []store.NeighborReader {
+	rs := make([]store.NeighborReader, len(s.graph))
+	for i, g := range s.graph {
+		rs[i] = g
+	}
+	return rs
 }
 
 func (s *gasStores) close() error {
@@ -48,16 +58,16 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 			return nil, err
 		}
 	}
-	if g.GraphServer != "" {
-		gs, err := rpc.DialGraph(g.GraphServer)
+	for _, addr := range g.graphServers() {
+		gs, err := rpc.DialGraph(addr)
 		if err != nil {
 			s.close()
 			return nil, fmt.Errorf("gas.graph_server: %w", err)
 		}
-		s.graph = gs
+		s.graph = append(s.graph, gs)
 		s.closers = append(s.closers, gs.Close)
 		probe := func() error { _, err := gs.EdgeTypes(ctx); return err }
-		if err := waitServer(ctx, "graph server", g.GraphServer, g.serverWait(), probe, log); err != nil {
+		if err := waitServer(ctx, "graph server", addr, g.serverWait(), probe, log); err != nil {
 			s.close()
 			return nil, err
 		}
@@ -73,10 +83,22 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 			s.features = st
 		}
 		if s.graph == nil {
-			s.graph = st
+			s.graph = []store.GraphStore{st}
 		}
 	}
 	return s, nil
+}
+
+// graphServers returns the addresses of gas.graph_server, a
+// comma-separated list.
+func (g *GASConfig) graphServers() []string {
+	var out []string
+	for _, a := range strings.Split(g.GraphServer, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // serverWait is how long to wait for a server to answer (see

@@ -179,6 +179,30 @@ func TestGASModesAgree(t *testing.T) {
 	}
 	defer bd.Close()
 	sameEpochs(t, "feature and graph servers", losses(t, &both, bd), want)
+
+	// The topology cut over two graph servers, each holding the
+	// neighbourhoods of half the partitions.
+	sharded := *cfg
+	sharded.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+	g1, g2 := serveGraph(t), serveGraph(t)
+	sharded.GAS.GraphServer = g1 + "," + g2
+	if _, err := PrepareGASStore(ctx, &sharded, discard()); err != nil {
+		t.Fatal(err)
+	}
+	shd, err := LoadGAS(ctx, &sharded, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shd.Close()
+	sameEpochs(t, "two graph servers", losses(t, &sharded, shd), want)
+	for _, servers := range []string{g2 + "," + g1, g1} {
+		bad := sharded
+		bad.GAS.GraphServer = servers
+		if d, err := LoadGAS(ctx, &bad, discard()); err == nil {
+			d.Close()
+			t.Fatalf("graph servers %s accepted for a topology written to %s", servers, sharded.GAS.GraphServer)
+		}
+	}
 }
 
 // serveFeatures and serveGraph start a feature or graph server over a
