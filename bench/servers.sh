@@ -7,7 +7,9 @@
 #             directory, a separate process, gRPC on loopback;
 #             gas.feature_server), the topology in the folder,
 #   both      the rows on the feature server and the topology on a graph
-#             server (cmd/graphstore, likewise; gas.graph_server).
+#             server (cmd/graphstore, likewise; gas.graph_server),
+#   sharded   the rows on the feature server and the topology cut over two
+#             graph servers by partition (gas.graph_server=A,B).
 # Runs alternate round by round; the table gives each side's median epoch
 # time (training plus exact inference every epoch, which reads every row
 # and neighbourhood once more), the ratio to local and the accuracies,
@@ -39,14 +41,18 @@ serve() { # name -> addr: the address of a new running server of that name
 }
 serve featurestore; faddr=$addr
 serve featurestore; baddr=$addr # a server holds one data set's rows: one per side
+serve featurestore; saddr=$addr
 serve graphstore; gaddr=$addr
+serve graphstore; g1addr=$addr
+serve graphstore; g2addr=$addr
 sets=(--set dataset.sbm.nodes="$nodes" --set train.epochs="$epochs" --set output.dir="$out/runs")
 declare -A extra=(
   [local]=""
   [features]="--set gas.feature_server=$faddr"
   [both]="--set gas.feature_server=$baddr --set gas.graph_server=$gaddr"
+  [sharded]="--set gas.feature_server=$saddr --set gas.graph_server=$g1addr,$g2addr"
 )
-sides=(local features both)
+sides=(local features both sharded)
 for side in "${sides[@]}"; do
   # shellcheck disable=SC2086
   "$out/trainer" --prepare "${sets[@]}" --set gas.store="$out/$side" ${extra[$side]} 2>>"$out/log"
@@ -71,7 +77,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "(\`cmd/featurestore\` over its own Pebble directory, a separate process, gRPC on"
   echo "loopback) and the topology in the folder (**features**); or the rows on a"
   echo "feature server and the topology on a graph server (\`cmd/graphstore\`, likewise:"
-  echo "**both**). The sides alternate, $rounds rounds; an epoch is the training steps"
+  echo "**both**), or cut by partition over two graph servers (**sharded**: each holds"
+  echo "the neighbourhoods of half the partitions, and the trainer asks both in parallel)."
+  echo "The sides alternate, $rounds rounds; an epoch is the training steps"
   echo "plus exact inference over every node (which reads every row and neighbourhood"
   echo "once more). Commands (bench/servers.sh):"
   echo

@@ -3,7 +3,7 @@
 # binaries, images, then docker-compose.yml's cluster under a fresh project
 # name (its own network and volumes) run twice: the first run prepares the
 # data (the book in the trainer's volume, features on the feature server,
-# topology on the graph server, each in its own Pebble volume) and trains,
+# topology cut over two graph servers, each in its own Pebble volume) and trains,
 # the second reuses it all. Fails unless both runs
 # exit 0, the first wrote and the second kept the data, and both report the
 # same test accuracy. Removes the project's containers and volumes at the
@@ -30,7 +30,7 @@ for i in 1 2; do
     echo "compose_smoke: run $i did not say '$want /data/gas' (log: $log)" >&2
     exit 1
   fi
-  if ! grep -q 'gas store opened.*feature_server=featurestore:7070 graph_server=graphstore:7071' "$log"; then
+  if ! grep -q 'gas store opened.*feature_server=featurestore:7070 graph_server=graphstore-0:7071,graphstore-1:7071' "$log"; then
     echo "compose_smoke: run $i did not train from both servers (log: $log)" >&2
     exit 1
   fi

@@ -14,8 +14,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
 
 	"github.com/gnnscale/gnnscale/pkg/rpc"
@@ -71,8 +74,21 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 	listen := fs.String("listen", svc.Listen, "address to serve on (host:port; port 0 picks a free one)")
 	dir := fs.String("dir", "", "Pebble directory holding the "+svc.What+" (created if missing); empty keeps them in memory")
 	verbose := fs.Bool("v", false, "log at debug level")
+	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the server's life to this file")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://ADDR/metrics (host:port; empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() != 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -100,11 +116,25 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 		}
 	}()
 
+	opts := rpc.ServerOptions()
+	if *metricsAddr != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		if pb, ok := st.Backend().(*pebblestore.Backend); ok {
+			registerPebble(reg, pb)
+		}
+		opts = append(opts, rpc.NewMetrics(reg).ServerOption())
+		stop, err := serveMetrics(*metricsAddr, reg, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	lis, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
-	srv := grpc.NewServer(rpc.ServerOptions()...)
+	srv := grpc.NewServer(opts...)
 	svc.Register(srv, st)
 	log.Info(svc.Name+" serving", "addr", lis.Addr().String(), "store", storage)
 	if ready != nil {

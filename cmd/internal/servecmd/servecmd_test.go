@@ -3,7 +3,12 @@ package servecmd
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +129,61 @@ func TestBadFlags(t *testing.T) {
 		var out bytes.Buffer
 		if err := Run(context.Background(), Features, args, &out, nil); err == nil {
 			t.Errorf("%q accepted", args)
+		}
+	}
+}
+
+// TestMetrics: with --metrics the server exports its calls by method and
+// code, their bytes, and the Pebble store's figures.
+func TestMetrics(t *testing.T) {
+	ctx := context.Background()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	maddr := lis.Addr().String()
+	lis.Close()
+	addr, stop := start(t, Features, "--dir", t.TempDir(), "--metrics", maddr)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	fs := dialFeatures(t, addr)
+	key := store.Key{Name: "x"}
+	if err := fs.Create(ctx, store.AttrInfo{Key: key, Rows: 4, Cols: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Put(ctx, key, []int64{1}, tensor.New(1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Get(ctx, key, []int64{1}, tensor.New(1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Get(ctx, key, []int64{2}, tensor.New(1, 2)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("get of an absent row: %v", err)
+	}
+	resp, err := http.Get("http://" + maddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(body)
+	for _, want := range []string{
+		`gnnscale_rpc_calls_total{code="OK",method="/gnnscale.v1.FeatureStore/GetRows"} 1`,
+		`gnnscale_rpc_calls_total{code="NotFound",method="/gnnscale.v1.FeatureStore/GetRows"} 1`,
+		`gnnscale_rpc_calls_total{code="OK",method="/gnnscale.v1.FeatureStore/PutRows"} 1`,
+		`gnnscale_rpc_call_seconds_count{method="/gnnscale.v1.FeatureStore/GetRows"} 2`,
+		`gnnscale_rpc_sent_bytes_total{method="/gnnscale.v1.FeatureStore/GetRows"}`,
+		`gnnscale_store_disk_bytes`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
 		}
 	}
 }
