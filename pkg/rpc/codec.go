@@ -7,7 +7,9 @@ import (
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
+	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
 
@@ -18,8 +20,10 @@ import (
 // the server builds the payload in a buffer of gRPC's pool and hands that
 // buffer to the transport as is, which returns it to the pool once sent;
 // the client decodes the payload from the received buffers straight into
-// the caller's tensor (see rowsReply). The bytes on the wire are plain
-// protobuf: either end may be any gRPC implementation.
+// the caller's tensor (see rowsReply). A Neighbors response, likewise, is
+// decoded from the received buffers straight into the caller's adjacency
+// (neighborsReply). The bytes on the wire are plain protobuf: either end
+// may be any gRPC implementation.
 type rowsCodec struct{ proto encoding.CodecV2 }
 
 func newRowsCodec() rowsCodec { return rowsCodec{proto: encoding.GetCodecV2("proto")} }
@@ -43,15 +47,46 @@ func (c rowsCodec) Marshal(v any) (mem.BufferSlice, error) {
 }
 
 // Unmarshal implements encoding.CodecV2; a *rowsReply is decoded into its
-// tensor.
+// tensor, a *neighborsReply into its adjacency.
 func (c rowsCodec) Unmarshal(data mem.BufferSlice, v any) error {
-	r, ok := v.(*rowsReply)
+	r, ok := v.(interface{ decode([]byte) error })
 	if !ok {
 		return c.proto.Unmarshal(data, v)
 	}
 	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
 	defer buf.Free()
-	r.err = r.decode(buf.ReadOnlyData())
+	err := r.decode(buf.ReadOnlyData())
+	switch r := v.(type) {
+	case *rowsReply:
+		r.err = err
+	case *neighborsReply:
+		r.err = err
+	}
+	return nil
+}
+
+// fields calls f with each field of a protobuf message.
+func fields(b []byte, msg string, f func(num protowire.Number, typ protowire.Type, v []byte) error) error {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return fmt.Errorf("%s: %w", msg, protowire.ParseError(n))
+		}
+		b = b[n:]
+		var v []byte
+		if typ == protowire.BytesType {
+			v, n = protowire.ConsumeBytes(b)
+		} else {
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			return fmt.Errorf("%s field %d: %w", msg, num, protowire.ParseError(n))
+		}
+		if err := f(num, typ, v); err != nil {
+			return err
+		}
+		b = b[n:]
+	}
 	return nil
 }
 
@@ -65,22 +100,72 @@ type rowsReply struct {
 
 func (r *rowsReply) decode(b []byte) error {
 	var arrow []byte
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return fmt.Errorf("GetRowsResponse: %w", protowire.ParseError(n))
-		}
-		b = b[n:]
+	err := fields(b, "GetRowsResponse", func(num protowire.Number, typ protowire.Type, v []byte) error {
 		if num == 1 && typ == protowire.BytesType {
-			arrow, n = protowire.ConsumeBytes(b)
-		} else {
-			n = protowire.ConsumeFieldValue(num, typ, b)
+			arrow = v
 		}
-		if n < 0 {
-			return fmt.Errorf("GetRowsResponse field %d: %w", num, protowire.ParseError(n))
-		}
-		b = b[n:]
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	_, err := decodeRows(arrow, r.dst.Cols, r.dst)
+	_, err = decodeRows(arrow, r.dst.Cols, r.dst)
 	return err
+}
+
+// neighborsReply receives a NeighborsResponse for n query nodes of an
+// edge type described by info, appending it to dst. A response that does
+// not decode leaves its error in err (the call itself succeeded) and dst
+// possibly extended.
+type neighborsReply struct {
+	dst  *graph.Adjacency
+	n    int
+	info store.EdgeInfo
+	err  error
+}
+
+func (r *neighborsReply) decode(b []byte) error {
+	var arr [6][]byte // by field number
+	err := fields(b, "NeighborsResponse", func(num protowire.Number, typ protowire.Type, v []byte) error {
+		if num >= 1 && num <= 5 && typ == protowire.BytesType {
+			arr[num] = v
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	indptr, err := appendLE(make([]int64, 0, r.n+1), arr[1], r.n+1, "indptr")
+	if err != nil {
+		return err
+	}
+	m := indptr[r.n]
+	if indptr[0] != 0 || m < 0 || m > int64(len(arr[2])/4) {
+		return fmt.Errorf("malformed neighbors response: offsets run from %d to %d for %d bytes of neighbours", indptr[0], m, len(arr[2]))
+	}
+	d := r.dst
+	base := d.Indptr[len(d.Indptr)-1]
+	for i := 1; i <= r.n; i++ {
+		if indptr[i] < indptr[i-1] {
+			return fmt.Errorf("malformed neighbors response: offsets decrease at %d", i)
+		}
+		d.Indptr = append(d.Indptr, base+indptr[i])
+	}
+	if d.Nbrs, err = appendLE(d.Nbrs, arr[2], int(m), "neighbours"); err != nil {
+		return err
+	}
+	if d.EdgeID, err = appendLE(d.EdgeID, arr[3], int(m), "edge ids"); err != nil {
+		return err
+	}
+	if r.info.Weighted {
+		if d.Weight, err = appendLE(d.Weight, arr[4], int(m), "weights"); err != nil {
+			return err
+		}
+	}
+	if r.info.Timed {
+		if d.Time, err = appendLE(d.Time, arr[5], int(m), "times"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

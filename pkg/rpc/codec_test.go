@@ -4,10 +4,13 @@ import (
 	"context"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"testing"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
@@ -99,4 +102,56 @@ func TestWireIsPlainProtobuf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNeighborsReply: a NeighborsResponse built as the server builds it
+// decodes back into the adjacency, appended after what dst holds; wrong
+// lengths and decreasing offsets are errors.
+func TestNeighborsReply(t *testing.T) {
+	want := graph.Adjacency{Indptr: []int64{0, 2, 2, 5}, Nbrs: []int32{7, 1, 3, 3, 9},
+		EdgeID: []int64{10, 11, 12, 13, 1 << 40}, Weight: []float32{0.5, 1, -2, 3, 4}}
+	resp := func(a graph.Adjacency) []byte {
+		b, err := proto.Marshal(&rpcpb.NeighborsResponse{Indptr: leBytes(a.Indptr), Nbrs: leBytes(a.Nbrs),
+			EdgeId: leBytes(a.EdgeID), Weight: leBytes(a.Weight)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	info := store.EdgeInfo{Weighted: true}
+	var dst graph.Adjacency
+	dst.Reset()
+	dst.Indptr = append(dst.Indptr, 1)
+	dst.Nbrs, dst.EdgeID, dst.Weight = []int32{4}, []int64{99}, []float32{8}
+	r := &neighborsReply{dst: &dst, n: 3, info: info}
+	if err := r.decode(resp(want)); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(dst.Indptr, []int64{0, 1, 3, 3, 6}) || !slices.Equal(dst.Nbrs, append([]int32{4}, want.Nbrs...)) ||
+		!slices.Equal(dst.EdgeID, append([]int64{99}, want.EdgeID...)) || !slices.Equal(dst.Weight, append([]float32{8}, want.Weight...)) {
+		t.Fatalf("decoded %+v", dst)
+	}
+	for name, bad := range map[string]graph.Adjacency{
+		"short ids":  {Indptr: want.Indptr, Nbrs: want.Nbrs, EdgeID: want.EdgeID[:4], Weight: want.Weight},
+		"decreasing": {Indptr: []int64{0, 3, 2, 5}, Nbrs: want.Nbrs, EdgeID: want.EdgeID, Weight: want.Weight},
+		"past end":   {Indptr: []int64{0, 2, 2, 6}, Nbrs: want.Nbrs, EdgeID: want.EdgeID, Weight: want.Weight},
+		"no weights": {Indptr: want.Indptr, Nbrs: want.Nbrs, EdgeID: want.EdgeID},
+	} {
+		var d graph.Adjacency
+		d.Reset()
+		if err := (&neighborsReply{dst: &d, n: 3, info: info}).decode(resp(bad)); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+}
+
+// FuzzNeighborsReply: any bytes decode or fail, never panic.
+func FuzzNeighborsReply(f *testing.F) {
+	b, _ := proto.Marshal(&rpcpb.NeighborsResponse{Indptr: leBytes([]int64{0, 1}), Nbrs: leBytes([]int32{3}), EdgeId: leBytes([]int64{4})})
+	f.Add(b, uint8(1), true)
+	f.Fuzz(func(t *testing.T, b []byte, n uint8, weighted bool) {
+		var d graph.Adjacency
+		d.Reset()
+		_ = (&neighborsReply{dst: &d, n: int(n), info: store.EdgeInfo{Weighted: weighted, Timed: !weighted}}).decode(b)
+	})
 }

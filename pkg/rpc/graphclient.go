@@ -21,7 +21,9 @@ const neighborsChunk = 1 << 14
 // store.GraphStore (and, through store.View, a sampler's neighbour
 // source) whose topology lives on the server.
 type GraphClient struct {
+	cc    grpc.ClientConnInterface
 	c     rpcpb.GraphStoreClient
+	codec rowsCodec
 	conn  *grpc.ClientConn // closed by Close when the client dialed it
 	edges *handles[store.EdgeType, *remoteEdges]
 }
@@ -31,7 +33,7 @@ var _ store.GraphBackend = (*GraphClient)(nil)
 // NewGraphClient returns a client over an existing connection, which the
 // caller keeps and closes.
 func NewGraphClient(cc grpc.ClientConnInterface) *GraphClient {
-	return &GraphClient{c: rpcpb.NewGraphStoreClient(cc), edges: newHandles[store.EdgeType, *remoteEdges]()}
+	return &GraphClient{cc: cc, c: rpcpb.NewGraphStoreClient(cc), codec: newRowsCodec(), edges: newHandles[store.EdgeType, *remoteEdges]()}
 }
 
 // DialGraph connects to the graph server at target ("host:port") and
@@ -161,39 +163,16 @@ func (e *remoteEdges) Neighbors(ctx context.Context, nodes []int32, dst *graph.A
 func (e *remoteEdges) neighbors(ctx context.Context, nodes []int32, dst *graph.Adjacency) error {
 	for lo := 0; lo < len(nodes); lo += neighborsChunk {
 		hi := min(lo+neighborsChunk, len(nodes))
-		resp, err := e.c.c.Neighbors(ctx, &rpcpb.NeighborsRequest{Type: e.pb, Incarnation: e.inc, Nodes: nodes[lo:hi]})
-		if err != nil {
+		// The codec decodes the response straight into dst (see
+		// neighborsReply), instead of into a fresh NeighborsResponse.
+		reply := &neighborsReply{dst: dst, n: hi - lo, info: e.info}
+		req := &rpcpb.NeighborsRequest{Type: e.pb, Incarnation: e.inc, Nodes: nodes[lo:hi]}
+		if err := e.c.cc.Invoke(ctx, rpcpb.GraphStore_Neighbors_FullMethodName, req, reply, grpc.ForceCodecV2(e.c.codec)); err != nil {
 			return e.result("neighbors", err)
 		}
-		if err := appendNeighbors(dst, resp, hi-lo, e.info); err != nil {
-			return &store.Error{Op: "neighbors", Key: e.et.String(), Row: store.NoRow, Err: fmt.Errorf("rpc: %w", err)}
+		if reply.err != nil {
+			return &store.Error{Op: "neighbors", Key: e.et.String(), Row: store.NoRow, Err: fmt.Errorf("rpc: %w", reply.err)}
 		}
-	}
-	return nil
-}
-
-// appendNeighbors appends a response for n query nodes to dst, after
-// checking its shape.
-func appendNeighbors(dst *graph.Adjacency, r *rpcpb.NeighborsResponse, n int, info store.EdgeInfo) error {
-	m := len(r.Nbrs)
-	if len(r.Indptr) != n+1 || r.Indptr[0] != 0 || r.Indptr[n] != int64(m) || len(r.EdgeId) != m ||
-		(info.Weighted && len(r.Weight) != m) || (info.Timed && len(r.Time) != m) {
-		return fmt.Errorf("malformed neighbors response: %d offsets, %d neighbours, %d edge ids for %d nodes", len(r.Indptr), m, len(r.EdgeId), n)
-	}
-	base := dst.Indptr[len(dst.Indptr)-1]
-	for i := 1; i <= n; i++ {
-		if r.Indptr[i] < r.Indptr[i-1] {
-			return fmt.Errorf("malformed neighbors response: offsets decrease at %d", i)
-		}
-		dst.Indptr = append(dst.Indptr, base+r.Indptr[i])
-	}
-	dst.Nbrs = append(dst.Nbrs, r.Nbrs...)
-	dst.EdgeID = append(dst.EdgeID, r.EdgeId...)
-	if info.Weighted {
-		dst.Weight = append(dst.Weight, r.Weight...)
-	}
-	if info.Timed {
-		dst.Time = append(dst.Time, r.Time...)
 	}
 	return nil
 }

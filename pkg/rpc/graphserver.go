@@ -214,5 +214,8 @@ func (s *GraphServer) Neighbors(ctx context.Context, req *rpcpb.NeighborsRequest
 	if err := s.gs.Neighbors(ctx, et, req.Nodes, &adj); err != nil {
 		return nil, toStatus(err)
 	}
-	return &rpcpb.NeighborsResponse{Indptr: adj.Indptr, Nbrs: adj.Nbrs, EdgeId: adj.EdgeID, Weight: adj.Weight, Time: adj.Time}, nil
+	// The arrays go out as their own bytes (fresh per call, so nothing
+	// else writes them before the response is marshalled).
+	return &rpcpb.NeighborsResponse{Indptr: leBytes(adj.Indptr), Nbrs: leBytes(adj.Nbrs), EdgeId: leBytes(adj.EdgeID),
+		Weight: leBytes(adj.Weight), Time: leBytes(adj.Time)}, nil
 }

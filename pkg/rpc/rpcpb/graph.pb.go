@@ -650,14 +650,17 @@ func (x *NeighborsRequest) GetNodes() []int32 {
 }
 
 // NeighborsResponse: query i's neighbours are entries indptr[i] to
-// indptr[i+1] (indptr has one entry more than the request has nodes).
+// indptr[i+1] (indptr has one entry more than the request has nodes). The
+// arrays are little-endian: indptr and edge_id int64, nbrs int32, weight
+// float32, time int64 (weight and time empty when the edge type has
+// none), so that a batch of neighbourhoods is copied, not varint-coded.
 type NeighborsResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Indptr        []int64                `protobuf:"varint,1,rep,packed,name=indptr,proto3" json:"indptr,omitempty"`
-	Nbrs          []int32                `protobuf:"varint,2,rep,packed,name=nbrs,proto3" json:"nbrs,omitempty"`
-	EdgeId        []int64                `protobuf:"varint,3,rep,packed,name=edge_id,json=edgeId,proto3" json:"edge_id,omitempty"`
-	Weight        []float32              `protobuf:"fixed32,4,rep,packed,name=weight,proto3" json:"weight,omitempty"`
-	Time          []int64                `protobuf:"varint,5,rep,packed,name=time,proto3" json:"time,omitempty"`
+	Indptr        []byte                 `protobuf:"bytes,1,opt,name=indptr,proto3" json:"indptr,omitempty"`
+	Nbrs          []byte                 `protobuf:"bytes,2,opt,name=nbrs,proto3" json:"nbrs,omitempty"`
+	EdgeId        []byte                 `protobuf:"bytes,3,opt,name=edge_id,json=edgeId,proto3" json:"edge_id,omitempty"`
+	Weight        []byte                 `protobuf:"bytes,4,opt,name=weight,proto3" json:"weight,omitempty"`
+	Time          []byte                 `protobuf:"bytes,5,opt,name=time,proto3" json:"time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -692,35 +695,35 @@ func (*NeighborsResponse) Descriptor() ([]byte, []int) {
 	return file_gnnscale_v1_graph_proto_rawDescGZIP(), []int{12}
 }
 
-func (x *NeighborsResponse) GetIndptr() []int64 {
+func (x *NeighborsResponse) GetIndptr() []byte {
 	if x != nil {
 		return x.Indptr
 	}
 	return nil
 }
 
-func (x *NeighborsResponse) GetNbrs() []int32 {
+func (x *NeighborsResponse) GetNbrs() []byte {
 	if x != nil {
 		return x.Nbrs
 	}
 	return nil
 }
 
-func (x *NeighborsResponse) GetEdgeId() []int64 {
+func (x *NeighborsResponse) GetEdgeId() []byte {
 	if x != nil {
 		return x.EdgeId
 	}
 	return nil
 }
 
-func (x *NeighborsResponse) GetWeight() []float32 {
+func (x *NeighborsResponse) GetWeight() []byte {
 	if x != nil {
 		return x.Weight
 	}
 	return nil
 }
 
-func (x *NeighborsResponse) GetTime() []int64 {
+func (x *NeighborsResponse) GetTime() []byte {
 	if x != nil {
 		return x.Time
 	}
@@ -769,11 +772,11 @@ const file_gnnscale_v1_graph_proto_rawDesc = "" +
 	"\vincarnation\x18\x02 \x01(\x04R\vincarnation\x12\x14\n" +
 	"\x05nodes\x18\x03 \x03(\x05R\x05nodes\"\x84\x01\n" +
 	"\x11NeighborsResponse\x12\x16\n" +
-	"\x06indptr\x18\x01 \x03(\x03R\x06indptr\x12\x12\n" +
-	"\x04nbrs\x18\x02 \x03(\x05R\x04nbrs\x12\x17\n" +
-	"\aedge_id\x18\x03 \x03(\x03R\x06edgeId\x12\x16\n" +
-	"\x06weight\x18\x04 \x03(\x02R\x06weight\x12\x12\n" +
-	"\x04time\x18\x05 \x03(\x03R\x04time2\xe5\x03\n" +
+	"\x06indptr\x18\x01 \x01(\fR\x06indptr\x12\x12\n" +
+	"\x04nbrs\x18\x02 \x01(\fR\x04nbrs\x12\x17\n" +
+	"\aedge_id\x18\x03 \x01(\fR\x06edgeId\x12\x16\n" +
+	"\x06weight\x18\x04 \x01(\fR\x06weight\x12\x12\n" +
+	"\x04time\x18\x05 \x01(\fR\x04time2\xe5\x03\n" +
 	"\n" +
 	"GraphStore\x12M\n" +
 	"\vPutTopology\x12\x1a.gnnscale.v1.TopologyChunk\x1a .gnnscale.v1.PutTopologyResponse(\x01\x12L\n" +
