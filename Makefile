@@ -47,9 +47,9 @@ static:
 images: static
 	docker-compose build
 
-# The cluster on this Docker host (docker-compose.yml): a feature server, a
-# graph server and a trainer training make run's job from them; exits with
-# the trainer's status.
+# The cluster on this Docker host (docker-compose.yml): two feature-server
+# replicas, two graph-server shards and a trainer training make run's job
+# from them; exits with the trainer's status.
 compose: images
 	docker-compose up --exit-code-from trainer
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The docker-compose launch end to end (make compose-test): static
-# binaries, images, then docker-compose.yml's cluster under a fresh project
-# name (its own network and volumes) run twice: the first run prepares the
-# data (the book in the trainer's volume, features on the feature server,
-# topology cut over two graph servers, each in its own Pebble volume) and trains,
-# the second reuses it all. Fails unless both runs
-# exit 0, the first wrote and the second kept the data, and both report the
-# same test accuracy. Removes the project's containers and volumes at the
-# end. Logs: bench/out/compose/run-{1,2}.log.
+# binaries, images, then docker-compose.yml's servers under a fresh
+# project name (its own network and volumes) and its trainer run twice:
+#   1. prepares the data (the book in the trainer's volume, the rows on
+#      both feature-server replicas, the topology cut over two graph
+#      servers, each server in its own Pebble volume) and trains;
+#   2. reuses it all, and one feature server is killed (SIGKILL) while it
+#      trains: its reads must move to the other replica.
+# Fails unless both runs exit 0, the first wrote and the second kept the
+# data, both trained from the servers, the second saw the dead replica,
+# and both report the same test accuracy. Removes the project's containers
+# and volumes at the end. Logs: bench/out/compose/run-{1,2}.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/compose
@@ -16,31 +19,40 @@ project=gnnscale-smoke-$$
 dc() { docker-compose -p "$project" "$@"; }
 trap 'dc down -v >/dev/null 2>&1 || true' EXIT
 make images
+dc up -d featurestore-0 featurestore-1 graphstore-0 graphstore-1 >"$out/up.log" 2>&1
+die() { echo "compose_smoke: $*" >&2; exit 1; }
 acc=()
 for i in 1 2; do
   log=$out/run-$i.log
-  if ! dc up --no-color --exit-code-from trainer >"$log" 2>&1; then
+  dc run --rm -T trainer >"$log" 2>&1 &
+  pid=$!
+  if [ "$i" = 2 ]; then
+    for _ in $(seq 600); do
+      grep -q 'gas store opened' "$log" && break
+      sleep 0.1
+    done
+    grep -q 'gas store opened' "$log" || die "run 2 did not start training (log: $log)"
+    dc kill featurestore-0 >>"$out/up.log" 2>&1
+  fi
+  if ! wait "$pid"; then
     tail -40 "$log" >&2
-    echo "compose_smoke: run $i failed (log: $log)" >&2
-    exit 1
+    die "run $i failed (log: $log)"
   fi
   want=wrote
   [ "$i" = 2 ] && want=kept
-  if ! grep -q "trainer.*| $want /data/gas" "$log"; then
-    echo "compose_smoke: run $i did not say '$want /data/gas' (log: $log)" >&2
-    exit 1
-  fi
-  if ! grep -q 'gas store opened.*feature_server=featurestore:7070 graph_server=graphstore-0:7071,graphstore-1:7071' "$log"; then
-    echo "compose_smoke: run $i did not train from both servers (log: $log)" >&2
-    exit 1
+  grep -q "^$want /data/gas" "$log" || die "run $i did not say '$want /data/gas' (log: $log)"
+  grep -q 'gas store opened.*feature_server=featurestore-0:7070|featurestore-1:7070 graph_server=graphstore-0:7071,graphstore-1:7071' "$log" ||
+    die "run $i did not train from the servers (log: $log)"
+  if [ "$i" = 2 ]; then
+    grep -q 'feature server replica unavailable.*addr=featurestore-0:7070' "$log" ||
+      die "run 2 did not report reads leaving the killed replica (log: $log)"
   fi
   a=$(grep -o 'test accuracy [0-9.]*' "$log" | tail -1)
-  [ -n "$a" ] || { echo "compose_smoke: run $i reported no test accuracy (log: $log)" >&2; exit 1; }
+  [ -n "$a" ] || die "run $i reported no test accuracy (log: $log)"
   acc+=("$a")
   echo "compose_smoke: run $i: $want the data, $a" >&2
 done
-if [ "${acc[0]}" != "${acc[1]}" ]; then
-  echo "compose_smoke: the runs differ: ${acc[0]} vs ${acc[1]}" >&2
-  exit 1
-fi
-echo "compose_smoke: ok" >&2
+[ "${acc[0]}" = "${acc[1]}" ] || die "the runs differ: ${acc[0]} vs ${acc[1]}"
+[ "$(dc ps -q featurestore-0 | xargs docker inspect -f '{{.State.Running}}')" = false ] ||
+  die "featurestore-0 was not killed"
+echo "compose_smoke: ok (run 2 trained through a feature server killed mid-run)" >&2

@@ -103,6 +103,10 @@ func fromStatus(op string, err error) error {
 		return &store.Error{Op: op, Row: store.NoRow, Err: context.Canceled}
 	case codes.DeadlineExceeded:
 		return &store.Error{Op: op, Row: store.NoRow, Err: context.DeadlineExceeded}
+	case codes.Unavailable:
+		// No store answered: the connection failed or the server is
+		// stopping (a stopping store's own ErrClosed has a detail).
+		return &store.Error{Op: op, Row: store.NoRow, Err: &remoteError{msg: "unavailable: " + st.Message(), sentinel: store.ErrUnavailable}}
 	}
 	return &store.Error{Op: op, Row: store.NoRow, Err: err}
 }

@@ -25,6 +25,9 @@ var (
 	ErrInvalid = errors.New("invalid argument")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store closed")
+	// ErrUnavailable: a remote store could not be reached (its server is
+	// down, stopping or cut off); another replica may answer.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // NoRow is the Row of an [Error] that concerns no particular row.

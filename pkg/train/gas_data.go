@@ -183,7 +183,7 @@ func PrepareGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*gas.B
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
-	stores, err := openGASStores(ctx, &cfg.GAS, nil, log)
+	stores, err := openGASStores(ctx, &cfg.GAS, nil, true, log)
 	if err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
@@ -210,7 +210,7 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	if mb := cfg.GAS.StoreCacheMB; mb > 0 {
 		popts = &pebblestore.Options{RowCacheBytes: int64(mb) << 20}
 	}
-	stores, err := openGASStores(ctx, &cfg.GAS, popts, log)
+	stores, err := openGASStores(ctx, &cfg.GAS, popts, false, log)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}

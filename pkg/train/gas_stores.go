@@ -42,41 +42,58 @@ func (s *gasStores) close() error {
 }
 
 // openGASStores opens the stores of the folder g.Store, creating its
-// Pebble store (with options popts) if missing.
-func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options, log *slog.Logger) (*gasStores, error) {
+// Pebble store (with options popts) if missing. A server given as several
+// replicas ("a|b") is read from whichever answers; to write (all is true)
+// every replica must answer, to read one is enough.
+func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options, all bool, log *slog.Logger) (*gasStores, error) {
 	s := &gasStores{}
+	fail := func(err error) (*gasStores, error) {
+		s.close()
+		return nil, err
+	}
 	if g.FeatureServer != "" {
-		fs, err := rpc.DialFeatures(g.FeatureServer)
-		if err != nil {
-			return nil, fmt.Errorf("gas.feature_server: %w", err)
+		var reps []store.FeatureStore
+		for _, addr := range replicas(g.FeatureServer) {
+			fs, err := rpc.DialFeatures(addr)
+			if err != nil {
+				return fail(fmt.Errorf("gas.feature_server: %w", err))
+			}
+			s.closers = append(s.closers, fs.Close)
+			reps = append(reps, fs)
 		}
-		s.features = fs
-		s.closers = append(s.closers, fs.Close)
-		probe := func() error { _, err := fs.Attrs(ctx); return err }
-		if err := waitServer(ctx, "feature server", g.FeatureServer, g.serverWait(), probe, log); err != nil {
-			s.close()
-			return nil, err
+		probe := func(i int) error { _, err := reps[i].Attrs(ctx); return err }
+		if err := waitReplicas(ctx, "feature server", replicas(g.FeatureServer), all, g.serverWait(), probe, log); err != nil {
+			return fail(err)
+		}
+		s.features = reps[0]
+		if len(reps) > 1 {
+			s.features = store.NewReplicatedFeatures(logFailover(log, "feature server", replicas(g.FeatureServer)), reps...)
 		}
 	}
-	for _, addr := range g.graphServers() {
-		gs, err := rpc.DialGraph(addr)
-		if err != nil {
-			s.close()
-			return nil, fmt.Errorf("gas.graph_server: %w", err)
+	for _, shard := range g.graphServers() {
+		var reps []store.GraphStore
+		for _, addr := range replicas(shard) {
+			gs, err := rpc.DialGraph(addr)
+			if err != nil {
+				return fail(fmt.Errorf("gas.graph_server: %w", err))
+			}
+			s.closers = append(s.closers, gs.Close)
+			reps = append(reps, gs)
+		}
+		probe := func(i int) error { _, err := reps[i].EdgeTypes(ctx); return err }
+		if err := waitReplicas(ctx, "graph server", replicas(shard), all, g.serverWait(), probe, log); err != nil {
+			return fail(err)
+		}
+		gs := reps[0]
+		if len(reps) > 1 {
+			gs = store.NewReplicatedGraph(logFailover(log, "graph server", replicas(shard)), reps...)
 		}
 		s.graph = append(s.graph, gs)
-		s.closers = append(s.closers, gs.Close)
-		probe := func() error { _, err := gs.EdgeTypes(ctx); return err }
-		if err := waitServer(ctx, "graph server", addr, g.serverWait(), probe, log); err != nil {
-			s.close()
-			return nil, err
-		}
 	}
 	if s.features == nil || s.graph == nil {
 		st, err := pebblestore.Open(filepath.Join(g.Store, gas.StoreSubdir), popts)
 		if err != nil {
-			s.close()
-			return nil, fmt.Errorf("gas.store: %w", err)
+			return fail(fmt.Errorf("gas.store: %w", err))
 		}
 		s.closers = append(s.closers, st.Close)
 		if s.features == nil {
@@ -89,8 +106,26 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 	return s, nil
 }
 
-// graphServers returns the addresses of gas.graph_server, a
-// comma-separated list.
+// logFailover logs a read leaving an unavailable replica.
+func logFailover(log *slog.Logger, what string, addrs []string) func(int, error) {
+	return func(i int, err error) {
+		log.Warn(what+" replica unavailable, reading from another", "addr", addrs[i], "err", err)
+	}
+}
+
+// replicas splits "a|b|c" into its addresses.
+func replicas(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, "|") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// graphServers returns the shards of gas.graph_server, a comma-separated
+// list (each shard's replicas separated by "|").
 func (g *GASConfig) graphServers() []string {
 	var out []string
 	for _, a := range strings.Split(g.GraphServer, ",") {
@@ -99,6 +134,26 @@ func (g *GASConfig) graphServers() []string {
 		}
 	}
 	return out
+}
+
+// waitReplicas waits for the replicas at addrs to answer probe: all of
+// them, or (all false) any one.
+func waitReplicas(ctx context.Context, what string, addrs []string, all bool, wait time.Duration, probe func(i int) error, log *slog.Logger) error {
+	var errs []error
+	for i, addr := range addrs {
+		err := waitServer(ctx, what, addr, wait, func() error { return probe(i) }, log)
+		if err == nil && !all {
+			return nil
+		}
+		if err != nil {
+			if all {
+				return err
+			}
+			log.Warn(what+" replica not answering", "addr", addr, "err", err)
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // serverWait is how long to wait for a server to answer (see

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,3 +311,64 @@ func TestGASConfigErrors(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestReplicaFailover: with the rows on two feature-server replicas and
+// the topology on two graph shards of two replicas each, training
+// survives one feature replica dead from the start and one graph replica
+// stopped while it runs, with results bit-identical to in-memory data.
+func TestReplicaFailover(t *testing.T) {
+	ctx := context.Background()
+	cfg := gasConfig(t, "gcn", "gas.partitioner=range", "train.epochs=8", "model.layers=3")
+	d, err := LoadGAS(ctx, cfg, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := losses(t, cfg, d)
+
+	type server struct {
+		addr string
+		stop func()
+	}
+	start := func(fs store.FeatureStore, gs store.GraphStore) *server {
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &server{addr: lis.Addr().String()}
+		var once sync.Once
+		stop := rpctest.ServeOn(lis, fs, gs)
+		s.stop = func() { once.Do(stop) }
+		t.Cleanup(s.stop)
+		return s
+	}
+	var fsrv, gsrv []*server
+	for range 2 {
+		f := store.NewFeatures(memstore.New())
+		t.Cleanup(func() { f.Close() })
+		fsrv = append(fsrv, start(f, nil))
+	}
+	for range 4 {
+		g := store.NewGraph(memstore.New())
+		t.Cleanup(func() { g.Close() })
+		gsrv = append(gsrv, start(nil, g))
+	}
+	rep := *cfg
+	rep.GAS.Store = filepath.Join(t.TempDir(), "gasdata")
+	rep.GAS.FeatureServer = fsrv[0].addr + "|" + fsrv[1].addr
+	rep.GAS.GraphServer = gsrv[0].addr + "|" + gsrv[1].addr + "," + gsrv[2].addr + "|" + gsrv[3].addr
+	rep.GAS.ServerWait = -1
+	if _, err := PrepareGASStore(ctx, &rep, discard()); err != nil {
+		t.Fatal(err)
+	}
+	fsrv[0].stop() // dead before training starts
+	rd, err := LoadGAS(ctx, &rep, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		gsrv[3].stop() // dies while training runs
+	}()
+	sameEpochs(t, "replicas, two of them stopped", losses(t, &rep, rd), want)
+}
