@@ -108,17 +108,23 @@ func sameEpochs(t *testing.T, what string, got, want []GASEpoch) {
 	}
 }
 
+// agreeReference returns the config the agreement tests vary, its data
+// in memory and its run on them.
+func agreeReference(t *testing.T) (*Config, *GASData, []GASEpoch) {
+	cfg := gasConfig(t, "gcn", "gas.partitioner=range", "train.epochs=8", "model.layers=3")
+	d, err := LoadGAS(context.Background(), cfg, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, d, losses(t, cfg, d)
+}
+
 // TestGASModesAgree: synchronous and asynchronous history I/O, memory and
 // file histories, and data read through a Pebble GAS store instead of
 // memory all give bit-identical training runs.
 func TestGASModesAgree(t *testing.T) {
 	ctx := context.Background()
-	cfg := gasConfig(t, "gcn", "gas.partitioner=range", "train.epochs=8", "model.layers=3")
-	d, err := LoadGAS(ctx, cfg, discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := losses(t, cfg, d)
+	cfg, d, want := agreeReference(t)
 
 	sync := *cfg
 	sync.GAS.Sync = true
@@ -318,12 +324,7 @@ func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // stopped while it runs, with results bit-identical to in-memory data.
 func TestReplicaFailover(t *testing.T) {
 	ctx := context.Background()
-	cfg := gasConfig(t, "gcn", "gas.partitioner=range", "train.epochs=8", "model.layers=3")
-	d, err := LoadGAS(ctx, cfg, discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := losses(t, cfg, d)
+	cfg, _, want := agreeReference(t)
 
 	type server struct {
 		addr string
