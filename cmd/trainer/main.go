@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/gnnscale/gnnscale/cmd/internal/promserve"
 	"github.com/gnnscale/gnnscale/pkg/gas"
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
 	"github.com/gnnscale/gnnscale/pkg/train"
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	prepare := fs.Bool("prepare", false, "write the config's data set, partitioned, to the GAS data folder gas.store and exit")
 	ifMissing := fs.Bool("prepare-if-missing", false, "prepare gas.store (as --prepare) unless it already holds a complete data set, then train (or exit, with --prepare)")
 	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the run to this file")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics (epochs, loss, accuracies, times) at http://ADDR/metrics while training")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -138,11 +140,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 			return nil
 		}
 	}
+	var onEpoch func(train.Epoch)
+	if *metricsAddr != "" {
+		reg := promserve.NewRegistry()
+		onEpoch = newEpochMetrics(reg).observe
+		stop, err := promserve.Serve(*metricsAddr, reg, logger)
+		if err != nil {
+			return fmt.Errorf("--metrics: %w", err)
+		}
+		defer stop()
+	}
 	b := cpu.New(cpu.WithWorkers(cfg.Workers))
 	logger.Info("training", "name", cfg.Name, "mode", cfg.Mode, "model", cfg.Model.Name, "dataset", cfg.Dataset.Name,
 		"seeds", *seeds, "epochs", cfg.Train.Epochs, "backend", b.Name())
 	s, err := train.Run(ctx, cfg, b, train.RunOptions{
-		Seeds: *seeds, SummaryPath: *summary, Progress: progress, Terminal: terminal, Logger: logger,
+		Seeds: *seeds, SummaryPath: *summary, Progress: progress, Terminal: terminal, Logger: logger, OnEpoch: onEpoch,
 	})
 	if err != nil {
 		return err

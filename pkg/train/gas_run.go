@@ -73,6 +73,9 @@ func runGAS(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions, l
 			if err := enc.Encode(line); err != nil {
 				log.Warn("metrics write failed", "err", err)
 			}
+			if o.OnEpoch != nil {
+				o.OnEpoch(e.Epoch)
+			}
 			bar.update(e.Epoch)
 		})
 		bar.done()

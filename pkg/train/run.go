@@ -46,6 +46,9 @@ type RunOptions struct {
 	Progress    io.Writer // where progress goes (stderr)
 	Terminal    bool      // Progress is a terminal: draw bars, else log lines
 	Logger      *slog.Logger
+	// OnEpoch, when not nil, is called after every epoch of every seed
+	// with what metrics.jsonl records (the trainer's --metrics exports it).
+	OnEpoch func(Epoch)
 }
 
 // Run loads the data, trains cfg.Model for every seed and writes the
@@ -103,6 +106,9 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 			all = append(all, e)
 			if err := enc.Encode(jsonEpoch(e)); err != nil {
 				log.Warn("metrics write failed", "err", err)
+			}
+			if o.OnEpoch != nil {
+				o.OnEpoch(e)
 			}
 			bar.update(e)
 		})

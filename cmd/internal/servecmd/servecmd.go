@@ -17,10 +17,9 @@ import (
 	"runtime/pprof"
 	"syscall"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
 
+	"github.com/gnnscale/gnnscale/cmd/internal/promserve"
 	"github.com/gnnscale/gnnscale/pkg/rpc"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
 	"github.com/gnnscale/gnnscale/pkg/store"
@@ -118,13 +117,12 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 
 	opts := rpc.ServerOptions()
 	if *metricsAddr != "" {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		reg := promserve.NewRegistry()
 		if pb, ok := st.Backend().(*pebblestore.Backend); ok {
 			registerPebble(reg, pb)
 		}
 		opts = append(opts, rpc.NewMetrics(reg).ServerOption())
-		stop, err := serveMetrics(*metricsAddr, reg, log)
+		stop, err := promserve.Serve(*metricsAddr, reg, log)
 		if err != nil {
 			return err
 		}
