@@ -5,6 +5,7 @@ import (
 
 	"github.com/gnnscale/gnnscale/pkg/gas"
 	"github.com/gnnscale/gnnscale/pkg/history"
+	"github.com/gnnscale/gnnscale/pkg/rpc"
 )
 
 // GASConfig is the "gas:" section of a trainer config: GNNAutoScale
@@ -150,6 +151,9 @@ func (g *GASConfig) validate(bad func(string, ...any), model string) {
 	}
 	if g.CacheEvalMB < 0 {
 		bad("gas.cache_eval_mb: %d, want >= 0 (0 = the default, 2048)", g.CacheEvalMB)
+	}
+	if len(rpc.SplitAddrs(g.FeatureServer)) > 1 {
+		bad("gas.feature_server: %q names several shards; the rows are not sharded (replicas are written a|b)", g.FeatureServer)
 	}
 	if g.FeatureServer != "" && g.Store == "" {
 		bad("gas.feature_server: %q needs gas.store (the folder with the book)", g.FeatureServer)

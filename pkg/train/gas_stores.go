@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gnnscale/gnnscale/pkg/gas"
@@ -53,7 +52,7 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 	}
 	if g.FeatureServer != "" {
 		var reps []store.FeatureStore
-		for _, addr := range replicas(g.FeatureServer) {
+		for _, addr := range g.featureReplicas() {
 			fs, err := rpc.DialFeatures(addr)
 			if err != nil {
 				return fail(fmt.Errorf("gas.feature_server: %w", err))
@@ -62,17 +61,17 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 			reps = append(reps, fs)
 		}
 		probe := func(i int) error { _, err := reps[i].Attrs(ctx); return err }
-		if err := waitReplicas(ctx, "feature server", replicas(g.FeatureServer), all, g.serverWait(), probe, log); err != nil {
+		if err := waitReplicas(ctx, "feature server", g.featureReplicas(), all, g.serverWait(), probe, log); err != nil {
 			return fail(err)
 		}
 		s.features = reps[0]
 		if len(reps) > 1 {
-			s.features = store.NewReplicatedFeatures(logFailover(log, "feature server", replicas(g.FeatureServer)), reps...)
+			s.features = store.NewReplicatedFeatures(logFailover(log, "feature server", g.featureReplicas()), reps...)
 		}
 	}
 	for _, shard := range g.graphServers() {
 		var reps []store.GraphStore
-		for _, addr := range replicas(shard) {
+		for _, addr := range shard {
 			gs, err := rpc.DialGraph(addr)
 			if err != nil {
 				return fail(fmt.Errorf("gas.graph_server: %w", err))
@@ -81,12 +80,12 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 			reps = append(reps, gs)
 		}
 		probe := func(i int) error { _, err := reps[i].EdgeTypes(ctx); return err }
-		if err := waitReplicas(ctx, "graph server", replicas(shard), all, g.serverWait(), probe, log); err != nil {
+		if err := waitReplicas(ctx, "graph server", shard, all, g.serverWait(), probe, log); err != nil {
 			return fail(err)
 		}
 		gs := reps[0]
 		if len(reps) > 1 {
-			gs = store.NewReplicatedGraph(logFailover(log, "graph server", replicas(shard)), reps...)
+			gs = store.NewReplicatedGraph(logFailover(log, "graph server", shard), reps...)
 		}
 		s.graph = append(s.graph, gs)
 	}
@@ -113,28 +112,19 @@ func logFailover(log *slog.Logger, what string, addrs []string) func(int, error)
 	}
 }
 
-// replicas splits "a|b|c" into its addresses.
-func replicas(s string) []string {
+// featureReplicas returns the replicas of gas.feature_server (one shard:
+// "a|b").
+func (g *GASConfig) featureReplicas() []string {
 	var out []string
-	for _, a := range strings.Split(s, "|") {
-		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, a)
-		}
+	for _, shard := range rpc.SplitAddrs(g.FeatureServer) {
+		out = append(out, shard...)
 	}
 	return out
 }
 
-// graphServers returns the shards of gas.graph_server, a comma-separated
-// list (each shard's replicas separated by "|").
-func (g *GASConfig) graphServers() []string {
-	var out []string
-	for _, a := range strings.Split(g.GraphServer, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+// graphServers returns the shards of gas.graph_server, each a list of
+// replicas (rpc.SplitAddrs).
+func (g *GASConfig) graphServers() [][]string { return rpc.SplitAddrs(g.GraphServer) }
 
 // waitReplicas waits for the replicas at addrs to answer probe: all of
 // them, or (all false) any one.

@@ -277,6 +277,7 @@ func TestGASConfigErrors(t *testing.T) {
 		{[]string{"gas.feature_server=127.0.0.1:7070"}, "needs gas.store"},
 		{[]string{"gas.store=/tmp/x", "gas.server_wait=-2"}, "gas.server_wait"},
 		{[]string{"gas.graph_server=127.0.0.1:7071"}, "needs gas.store"},
+		{[]string{"gas.store=/tmp/x", "gas.feature_server=a:1,b:1"}, "not sharded"},
 	} {
 		t.Run(strings.Join(tt.sets, ","), func(t *testing.T) {
 			c, err := Parse([]byte("dataset: {name: x, generator: sbm}\nmodel: {name: gcn}\n"), tt.sets)
