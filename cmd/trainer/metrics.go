@@ -27,7 +27,7 @@ func newEpochMetrics(reg prometheus.Registerer) *epochMetrics {
 		acc: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "gnnscale_train_accuracy",
 			Help: "Accuracy of the last evaluated epoch, by seed and split (train, val, test)."}, []string{"seed", "split"}),
 		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "gnnscale_train_epoch_seconds",
-			Help: "Time of an epoch's training steps (phase train) and evaluation (phase eval).",
+			Help:    "Time of an epoch's training steps (phase train) and evaluation (phase eval).",
 			Buckets: prometheus.ExponentialBuckets(1e-3, 2, 20)}, []string{"phase"}),
 	}
 	reg.MustRegister(m.epoch, m.loss, m.best, m.acc, m.seconds)
