@@ -173,19 +173,29 @@ func (s *FeatureServer) startRows(op string, key store.Key, r *rpcpb.Rows, inc u
 	return rows, s.mu.RUnlock, nil
 }
 
+// startRowsInfo is startRows followed by the attribute's shape.
+func (s *FeatureServer) startRowsInfo(ctx context.Context, op string, key store.Key, r *rpcpb.Rows, inc uint64) (rowsRequest, store.AttrInfo, func(), error) {
+	rows, unlock, err := s.startRows(op, key, r, inc)
+	if err != nil {
+		return rowsRequest{}, store.AttrInfo{}, nil, err
+	}
+	info, err := s.fs.Info(ctx, key)
+	if err != nil {
+		unlock()
+		return rowsRequest{}, store.AttrInfo{}, nil, err
+	}
+	return rows, info, unlock, nil
+}
+
 // GetRows implements the FeatureStore service.
 func (s *FeatureServer) GetRows(ctx context.Context, req *rpcpb.GetRowsRequest) (*rpcpb.GetRowsResponse, error) {
 	const op = "get"
 	key := keyFromPB(req.Key)
-	rows, unlock, err := s.startRows(op, key, req.Rows, req.Incarnation)
+	rows, info, unlock, err := s.startRowsInfo(ctx, op, key, req.Rows, req.Incarnation)
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	defer unlock()
-	info, err := s.fs.Info(ctx, key)
-	if err != nil {
-		return nil, toStatus(err)
-	}
 	if n := rows.len(); n*int64(info.Cols)*4 > maxGetBytes && n > 1 {
 		return nil, toStatus(&store.Error{Op: op, Key: key.String(), Row: store.NoRow,
 			Err: fmt.Errorf("%w: %d rows of %d values exceed the %d-byte response limit: split the request", store.ErrInvalid, n, info.Cols, maxGetBytes)})
@@ -229,15 +239,11 @@ func (s *FeatureServer) getScratch(n int) *[]float32 {
 func (s *FeatureServer) PutRows(ctx context.Context, req *rpcpb.PutRowsRequest) (*rpcpb.PutRowsResponse, error) {
 	const op = "put"
 	key := keyFromPB(req.Key)
-	rows, unlock, err := s.startRows(op, key, req.Rows, req.Incarnation)
+	rows, info, unlock, err := s.startRowsInfo(ctx, op, key, req.Rows, req.Incarnation)
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	defer unlock()
-	info, err := s.fs.Info(ctx, key)
-	if err != nil {
-		return nil, toStatus(err)
-	}
 	src, err := decodeRows(req.Arrow, info.Cols, nil)
 	if err != nil {
 		return nil, toStatus(&store.Error{Op: op, Key: key.String(), Row: store.NoRow,

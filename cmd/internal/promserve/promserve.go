@@ -1,13 +1,17 @@
-// Package promserve serves a Prometheus registry over HTTP for GNNScale's
-// commands (the servers' and the trainer's --metrics).
+// Package promserve holds the observability flags GNNScale's commands
+// share: a Prometheus registry served over HTTP (the servers' and the
+// trainer's --metrics) and a CPU profile (--cpuprofile).
 package promserve
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,4 +50,22 @@ func Serve(addr string, reg *prometheus.Registry, log *slog.Logger) (stop func()
 		_ = srv.Shutdown(ctx)
 		<-done
 	}, nil
+}
+
+// StartCPUProfile starts a pprof CPU profile into the file path (the
+// commands' --cpuprofile); stop ends it and closes the file. An empty
+// path profiles nothing.
+func StartCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
