@@ -30,8 +30,8 @@ func (s *chunkStream) Recv() (*rpcpb.TopologyChunk, error) {
 }
 
 func (s *chunkStream) SendAndClose(*rpcpb.PutTopologyResponse) error { s.closed = true; return nil }
-func (s *chunkStream) Context() context.Context                     { return context.Background() }
-func (s *chunkStream) SetHeader(metadata.MD) error                  { return nil }
+func (s *chunkStream) Context() context.Context                      { return context.Background() }
+func (s *chunkStream) SetHeader(metadata.MD) error                   { return nil }
 
 // FuzzPutTopology: any header and chunks are either refused or stored
 // as a valid topology the store then answers from; nothing panics, and
