@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -102,7 +103,7 @@ func GAS(ctx context.Context, cfg *Config, d *GASData, seed uint64, b kernels.Ba
 		return nil, nil, err
 	}
 	defer cleanup()
-	runner, err := gas.NewRunner(m, tables, history.Options{PoolSize: g.PoolSize, BufferSize: g.BufferSize, Workers: g.IOWorkers, Sync: g.Sync})
+	runner, err := gas.NewRunner(m, tables, history.Options{PoolSize: g.PoolSize, BufferSize: g.BufferSize, Workers: g.IOWorkers, Sync: g.Sync, Logger: d.logger()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -356,4 +357,12 @@ func newGASOptimizer(c OptimConfig, m gas.Model) (optim.Optimizer, error) {
 	default:
 		return optim.NewAdam(groups, optim.AdamOptions{LR: c.LR})
 	}
+}
+
+// logger returns d.Log, or a logger that discards.
+func (d *GASData) logger() *slog.Logger {
+	if d.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Log
 }

@@ -26,7 +26,9 @@ type GASData struct {
 	Ptr      []int64
 	NumEdges int64
 	InMemory bool
-	close    func() error
+	// Log receives the training's warnings (nil: discarded).
+	Log   *slog.Logger
+	close func() error
 }
 
 // Close releases the store behind the data, if any.
@@ -66,7 +68,7 @@ func LoadGAS(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData, erro
 	if err != nil {
 		return nil, fmt.Errorf("train: dataset %s: %w", ds.Name, err)
 	}
-	return &GASData{Name: ds.Name, Src: src, Graph: g, Ptr: ptr, NumEdges: int64(len(csc.Indices)), InMemory: true}, nil
+	return &GASData{Name: ds.Name, Src: src, Graph: g, Ptr: ptr, NumEdges: int64(len(csc.Indices)), InMemory: true, Log: log}, nil
 }
 
 func loadDataset(ctx context.Context, c DatasetConfig) (*dataset.Dataset, error) {
@@ -241,5 +243,5 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	cfg.GAS.NumParts = len(book.Ptr) - 1
 	cfg.GAS.sizes(book.Nodes)
 	log.Info("gas store opened", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "graph_server", cfg.GAS.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
-	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, close: stores.close}, nil
+	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, Log: log, close: stores.close}, nil
 }
