@@ -49,21 +49,23 @@ func (c rowsCodec) Marshal(v any) (mem.BufferSlice, error) {
 // Unmarshal implements encoding.CodecV2; a *rowsReply is decoded into its
 // tensor, a *neighborsReply into its adjacency.
 func (c rowsCodec) Unmarshal(data mem.BufferSlice, v any) error {
-	r, ok := v.(interface{ decode([]byte) error })
+	r, ok := v.(reply)
 	if !ok {
 		return c.proto.Unmarshal(data, v)
 	}
 	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
 	defer buf.Free()
-	err := r.decode(buf.ReadOnlyData())
-	switch r := v.(type) {
-	case *rowsReply:
-		r.err = err
-	case *neighborsReply:
-		r.err = err
-	}
+	r.receive(buf.ReadOnlyData())
 	return nil
 }
+
+// reply is a response the codec decodes in place of protobuf. A payload
+// that does not decode is the reply's error, not the call's: the call
+// itself succeeded.
+type reply interface{ receive(b []byte) }
+
+func (r *rowsReply) receive(b []byte)      { r.err = r.decode(b) }
+func (r *neighborsReply) receive(b []byte) { r.err = r.decode(b) }
 
 // fields calls f with each field of a protobuf message.
 func fields(b []byte, msg string, f func(num protowire.Number, typ protowire.Type, v []byte) error) error {

@@ -61,14 +61,14 @@ func (c *FeatureClient) Close() error {
 
 // CreateAttr implements store.FeatureBackend.
 func (c *FeatureClient) CreateAttr(ctx context.Context, info store.AttrInfo) error {
-	c.tables.forget(info.Key, nil, true)
+	c.tables.drop(info.Key)
 	_, err := c.c.CreateAttr(ctx, &rpcpb.CreateAttrRequest{Info: infoToPB(info)})
 	return fromStatus("create", err)
 }
 
 // DropAttr implements store.FeatureBackend.
 func (c *FeatureClient) DropAttr(ctx context.Context, key store.Key) error {
-	c.tables.forget(key, nil, true)
+	c.tables.drop(key)
 	_, err := c.c.DropAttr(ctx, &rpcpb.DropAttrRequest{Key: keyToPB(key)})
 	return fromStatus("drop", err)
 }
@@ -110,7 +110,7 @@ func (t *remoteTable) result(op string, err error) error {
 	}
 	err = fromStatus(op, err)
 	if isGone(err) {
-		t.c.tables.forget(t.info.Key, t, false)
+		t.c.tables.forget(t.info.Key, t)
 	}
 	return err
 }

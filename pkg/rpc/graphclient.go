@@ -64,7 +64,7 @@ func (c *GraphClient) Close() error {
 // chunks and the server applies it atomically once all have arrived.
 func (c *GraphClient) PutTopology(ctx context.Context, et store.EdgeType, t *store.Topology) error {
 	const op = "put-edges"
-	c.edges.forget(et, nil, true)
+	c.edges.drop(et)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // abandons the stream on an error: nothing is applied
 	stream, err := c.c.PutTopology(ctx)
@@ -82,7 +82,7 @@ func (c *GraphClient) PutTopology(ctx context.Context, et store.EdgeType, t *sto
 
 // DropEdges implements store.GraphBackend.
 func (c *GraphClient) DropEdges(ctx context.Context, et store.EdgeType) error {
-	c.edges.forget(et, nil, true)
+	c.edges.drop(et)
 	_, err := c.c.DropEdges(ctx, &rpcpb.DropEdgesRequest{Type: edgeTypeToPB(et)})
 	return fromStatus("drop-edges", err)
 }
@@ -104,6 +104,11 @@ func (c *GraphClient) EdgeTypes(ctx context.Context) ([]store.EdgeInfo, error) {
 // current incarnation, so it fails with store.ErrNotFound once the edge
 // type is dropped (see remoteEdges.Neighbors for a replaced one).
 func (c *GraphClient) Edges(ctx context.Context, et store.EdgeType) (store.EdgeTable, error) {
+	return c.open(ctx, et)
+}
+
+// open returns the cached handle of et, or opens one.
+func (c *GraphClient) open(ctx context.Context, et store.EdgeType) (*remoteEdges, error) {
 	if e, ok := c.edges.get(et); ok {
 		return e, nil
 	}
@@ -130,7 +135,7 @@ func (e *remoteEdges) Info() store.EdgeInfo { return e.info }
 func (e *remoteEdges) result(op string, err error) error {
 	err = fromStatus(op, err)
 	if isGone(err) {
-		e.c.edges.forget(e.et, e, false)
+		e.c.edges.forget(e.et, e)
 	}
 	return err
 }
@@ -150,12 +155,12 @@ const maxReopens = 16
 func (e *remoteEdges) Neighbors(ctx context.Context, nodes []int32, dst *graph.Adjacency) error {
 	err := e.neighbors(ctx, nodes, dst)
 	for try := 0; isGone(err) && try < maxReopens; try++ {
-		cur, oerr := e.c.Edges(ctx, e.et)
+		cur, oerr := e.c.open(ctx, e.et)
 		if oerr != nil {
 			return err
 		}
 		dst.Reset() // nothing of the old version stays
-		err = cur.(*remoteEdges).neighbors(ctx, nodes, dst)
+		err = cur.neighbors(ctx, nodes, dst)
 	}
 	return err
 }

@@ -36,10 +36,18 @@ func (c *handles[K, H]) put(key K, h H) {
 	c.mu.Unlock()
 }
 
-// forget drops key's handle if it is h, or whatever it is when all.
-func (c *handles[K, H]) forget(key K, h H, all bool) {
+// drop forgets key's handle, whichever it is.
+func (c *handles[K, H]) drop(key K) {
 	c.mu.Lock()
-	if cur, ok := c.m[key]; ok && (all || cur == h) {
+	delete(c.m, key)
+	c.mu.Unlock()
+}
+
+// forget forgets key's handle if it is still h (another call may have
+// opened a newer one already).
+func (c *handles[K, H]) forget(key K, h H) {
+	c.mu.Lock()
+	if cur, ok := c.m[key]; ok && cur == h {
 		delete(c.m, key)
 	}
 	c.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/gnnscale/gnnscale/pkg/graph"
@@ -54,16 +55,10 @@ func (r *Ranged) EdgeInfo(ctx context.Context, et EdgeType) (EdgeInfo, error) {
 	return sum, nil
 }
 
-// owner returns the reader owning node v (v within bounds).
+// owner returns the reader owning node v (v within bounds): the first
+// whose range ends after v, which skips empty ranges.
 func (r *Ranged) owner(v int32) int {
-	o, found := slices.BinarySearch(r.bounds, int64(v))
-	if !found {
-		o--
-	}
-	for o+1 < len(r.bounds)-1 && r.bounds[o+1] <= int64(v) { // empty ranges
-		o++
-	}
-	return o
+	return sort.Search(len(r.readers), func(i int) bool { return r.bounds[i+1] > int64(v) })
 }
 
 // Neighbors implements NeighborReader.
