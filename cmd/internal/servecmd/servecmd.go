@@ -2,6 +2,8 @@
 // (cmd/featurestore, cmd/graphstore): flags, the store they serve (Pebble
 // in a directory, or memory), logging, serving until SIGINT or SIGTERM,
 // and a graceful stop: running requests finish, then the store closes.
+// With --etcd the server registers itself in etcd (pkg/cluster) once it
+// serves, and deregisters before it stops.
 package servecmd
 
 import (
@@ -19,6 +21,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gnnscale/gnnscale/cmd/internal/promserve"
+	"github.com/gnnscale/gnnscale/pkg/cluster"
 	"github.com/gnnscale/gnnscale/pkg/rpc"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
 	"github.com/gnnscale/gnnscale/pkg/store"
@@ -28,15 +31,16 @@ import (
 
 // Service is what one server command serves.
 type Service struct {
-	Name     string // the command: featurestore, graphstore
-	Listen   string // the default --listen address
-	What     string // what --dir holds, for its help: "features", "topology"
+	Name     string       // the command: featurestore, graphstore
+	Listen   string       // the default --listen address
+	What     string       // what --dir holds, for its help: "features", "topology"
+	Role     cluster.Role // its role in etcd; graph servers also take --shard
 	Register func(srv *grpc.Server, st *store.Store)
 }
 
 // Features is cmd/featurestore: the FeatureStore service.
 var Features = Service{
-	Name: "featurestore", Listen: "127.0.0.1:7070", What: "features",
+	Name: "featurestore", Listen: "127.0.0.1:7070", What: "features", Role: cluster.RoleFeatures,
 	Register: func(srv *grpc.Server, st *store.Store) {
 		rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(st.Features))
 	},
@@ -44,7 +48,7 @@ var Features = Service{
 
 // Graph is cmd/graphstore: the GraphStore service.
 var Graph = Service{
-	Name: "graphstore", Listen: "127.0.0.1:7071", What: "topology",
+	Name: "graphstore", Listen: "127.0.0.1:7071", What: "topology", Role: cluster.RoleGraph,
 	Register: func(srv *grpc.Server, st *store.Store) {
 		rpcpb.RegisterGraphStoreServer(srv, rpc.NewGraphServer(st.Graph))
 	},
@@ -65,7 +69,8 @@ func Main(svc Service) {
 }
 
 // Run serves svc until ctx ends. ready, when non-nil, is called with the
-// address the server listens on once it accepts connections.
+// address the server listens on once it accepts connections (and, with
+// --etcd, is registered).
 func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, ready func(addr string)) error {
 	fs := flag.NewFlagSet(svc.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -74,7 +79,11 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 	verbose := fs.Bool("v", false, "log at debug level")
 	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the server's life to this file")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://ADDR/metrics (host:port; empty: none)")
+	cf := addClusterFlags(fs, svc)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cf.check(fs); err != nil {
 		return err
 	}
 	stopProfile, err := promserve.StartCPUProfile(*cpuProfile)
@@ -127,21 +136,31 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 	}
 	srv := grpc.NewServer(opts...)
 	svc.Register(srv, st)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(lis) }()
 	log.Info(svc.Name+" serving", "addr", lis.Addr().String(), "store", storage)
+	deregister, err := cf.register(ctx, svc, lis.Addr(), log)
+	if err != nil {
+		srv.Stop()
+		<-served
+		return err
+	}
 	if ready != nil {
 		ready(lis.Addr().String())
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		<-ctx.Done()
+	stopped := false
+	select {
+	case <-ctx.Done():
 		log.Info(svc.Name + " stopping")
-		srv.GracefulStop()
-	}()
-	err = srv.Serve(lis)
-	cancel()
-	<-stopped
+	case err = <-served:
+		stopped = true
+	}
+	if deregister != nil {
+		deregister() // clients stop choosing this server before it goes
+	}
+	srv.GracefulStop()
+	if !stopped {
+		err = <-served
+	}
 	return err
 }
