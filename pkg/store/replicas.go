@@ -21,7 +21,8 @@ const (
 
 // replicaSet picks replicas: reads start at each replica in turn and move
 // on when one is unavailable (ErrUnavailable, or ErrClosed from a stopping
-// server); replicas that failed recently go last.
+// server); replicas that failed recently go after the healthy ones, and
+// replicas marked down (SetDown) after those.
 type replicaSet struct {
 	n          int
 	onFailover func(replica int, err error)
@@ -29,10 +30,25 @@ type replicaSet struct {
 	mu         sync.Mutex
 	until      []time.Time // until when each replica goes last
 	fails      []int       // failures of each replica in a row
+	down       []bool      // marked down by SetDown
 }
 
 func newReplicaSet(n int, onFailover func(int, error)) *replicaSet {
-	return &replicaSet{n: n, onFailover: onFailover, until: make([]time.Time, n), fails: make([]int, n)}
+	return &replicaSet{n: n, onFailover: onFailover, until: make([]time.Time, n), fails: make([]int, n), down: make([]bool, n)}
+}
+
+// setDown marks replica i down or up; up also forgets its failures.
+func (s *replicaSet) setDown(i int, down bool) error {
+	if i < 0 || i >= s.n {
+		return fmt.Errorf("store: replica %d of %d: out of range", i, s.n)
+	}
+	s.mu.Lock()
+	s.down[i] = down
+	if !down {
+		s.fails[i], s.until[i] = 0, time.Time{}
+	}
+	s.mu.Unlock()
+	return nil
 }
 
 func failover(err error) bool { return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrClosed) }
@@ -43,18 +59,21 @@ func (s *replicaSet) order() []int {
 	start := int(s.next.Add(1) % uint64(s.n))
 	now := time.Now()
 	healthy := make([]int, 0, s.n)
-	var failed []int
+	var failed, down []int
 	s.mu.Lock()
 	for k := range s.n {
 		i := (start + k) % s.n
-		if now.Before(s.until[i]) {
+		switch {
+		case s.down[i]:
+			down = append(down, i)
+		case now.Before(s.until[i]):
 			failed = append(failed, i)
-		} else {
+		default:
 			healthy = append(healthy, i)
 		}
 	}
 	s.mu.Unlock()
-	return append(healthy, failed...)
+	return append(append(healthy, failed...), down...)
 }
 
 // read calls f on replicas until one answers (or fails otherwise than by
@@ -118,6 +137,14 @@ func NewReplicatedFeatures(onFailover func(i int, err error), rs ...FeatureStore
 	return &ReplicatedFeatures{rs: rs, s: newReplicaSet(len(rs), onFailover)}
 }
 
+// SetDown marks replica i (in NewReplicatedFeatures's order) down, when
+// something other than a failed read says it is gone (its server left the
+// cluster), or up again. Reads try a replica marked down only after every
+// other one, so they lose no call on it; writes still go to every
+// replica. Marking a replica up forgets its recent failures. It returns an
+// error if i is out of range. Safe for concurrent use with reads.
+func (r *ReplicatedFeatures) SetDown(i int, down bool) error { return r.s.setDown(i, down) }
+
 func (r *ReplicatedFeatures) Get(ctx context.Context, key Key, ids []int64, dst *tensor.Dense) error {
 	return r.s.read(func(i int) error { return r.rs[i].Get(ctx, key, ids, dst) })
 }
@@ -167,6 +194,9 @@ var _ GraphStore = (*ReplicatedGraph)(nil)
 func NewReplicatedGraph(onFailover func(i int, err error), rs ...GraphStore) *ReplicatedGraph {
 	return &ReplicatedGraph{rs: rs, s: newReplicaSet(len(rs), onFailover)}
 }
+
+// SetDown marks replica i down or up, as ReplicatedFeatures.SetDown.
+func (r *ReplicatedGraph) SetDown(i int, down bool) error { return r.s.setDown(i, down) }
 
 func (r *ReplicatedGraph) Neighbors(ctx context.Context, et EdgeType, nodes []int32, dst *graph.Adjacency) error {
 	return r.s.read(func(i int) error { return r.rs[i].Neighbors(ctx, et, nodes, dst) })

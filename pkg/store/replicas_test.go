@@ -93,3 +93,65 @@ func TestReplicated(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicaSetDown: a replica marked down gets no read while another
+// replica is there, is still the last resort, and gets reads again once
+// marked up; an index out of range is an error.
+func TestReplicaSetDown(t *testing.T) {
+	ctx := context.Background()
+	key := store.Key{Name: "x"}
+	a, b := &downStore{}, &downStore{}
+	failovers := 0
+	fs := store.NewReplicatedFeatures(func(int, error) { failovers++ }, a, b)
+	gs := store.NewReplicatedGraph(nil, a, b)
+	if err := fs.SetDown(0, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := gs.SetDown(0, true); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		_ = fs.Get(ctx, key, []int64{0}, tensor.New(1, 1))
+	}
+	// Both are dead here, so each read also tries a, last.
+	if a.calls != 4 || b.calls != 4 || failovers != 8 {
+		t.Fatalf("calls a %d b %d failovers %d, want 4, 4, 8 (b first every time)", a.calls, b.calls, failovers)
+	}
+	live := memstore.Open()
+	defer live.Close()
+	if err := live.Create(ctx, store.AttrInfo{Key: key, Rows: 1, Cols: 1}); err != nil {
+		t.Fatal(err)
+	}
+	fs = store.NewReplicatedFeatures(nil, a, live)
+	a.calls = 0
+	if err := fs.SetDown(0, true); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if _, err := fs.Info(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.calls != 0 {
+		t.Fatalf("replica marked down read %d times", a.calls)
+	}
+	if err := fs.SetDown(0, false); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if _, err := fs.Info(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.calls == 0 {
+		t.Fatal("replica marked up again got no read")
+	}
+	for _, i := range []int{-1, 2} {
+		if err := fs.SetDown(i, true); err == nil {
+			t.Errorf("SetDown(%d) on 2 replicas succeeded", i)
+		}
+		if err := gs.SetDown(i, true); err == nil {
+			t.Errorf("graph SetDown(%d) on 2 replicas succeeded", i)
+		}
+	}
+}
