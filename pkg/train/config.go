@@ -34,6 +34,8 @@ type Config struct {
 	Output  OutputConfig  `yaml:"output"`
 	// GAS configures mode gas (pkg/train/gas_config.go).
 	GAS GASConfig `yaml:"gas"`
+	// Cluster finds the servers in etcd (pkg/train/gas_cluster.go).
+	Cluster ClusterConfig `yaml:"cluster"`
 }
 
 // DatasetConfig selects the data.
@@ -165,6 +167,7 @@ func (c *Config) Validate() error {
 	case "full":
 	case "gas":
 		c.GAS.validate(bad, c.Model.Name)
+		c.Cluster.validate(bad, &c.GAS)
 	case "neighbor":
 		bad("mode: %q is not implemented yet (only full, gas)", c.Mode)
 	default:

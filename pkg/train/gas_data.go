@@ -185,7 +185,12 @@ func PrepareGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*gas.B
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
-	stores, err := openGASStores(ctx, &cfg.GAS, nil, true, log)
+	g, gc, err := discoverServers(ctx, cfg, 0, log)
+	if err != nil {
+		return nil, fmt.Errorf("train: prepare: %w", err)
+	}
+	defer gc.close()
+	stores, err := openGASStores(ctx, &g, nil, true, log)
 	if err != nil {
 		return nil, fmt.Errorf("train: prepare: %w", err)
 	}
@@ -198,7 +203,8 @@ func PrepareGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*gas.B
 	if werr != nil {
 		return nil, werr
 	}
-	log.Info("gas store written", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "graph_server", cfg.GAS.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", len(ptr)-1, "seconds", time.Since(start).Seconds())
+	gc.writeMap(ctx, &g, &book)
+	log.Info("gas store written", "dir", dir, "feature_server", g.FeatureServer, "graph_server", g.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", len(ptr)-1, "seconds", time.Since(start).Seconds())
 	return &book, nil
 }
 
@@ -212,9 +218,19 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	if mb := cfg.GAS.StoreCacheMB; mb > 0 {
 		popts = &pebblestore.Options{RowCacheBytes: int64(mb) << 20}
 	}
-	stores, err := openGASStores(ctx, &cfg.GAS, popts, false, log)
+	g, gc, err := discoverServers(ctx, cfg, len(book.GraphShards), log)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
+	}
+	stores, err := openGASStores(ctx, &g, popts, false, log)
+	if err != nil {
+		gc.close()
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if gc != nil {
+		stores.closers = append([]func() error{gc.close}, stores.closers...)
+		gc.writeMap(ctx, &g, book)
+		gc.follow(stores.featureSet, stores.graphSets)
 	}
 	fail := func(err error) (*GASData, error) {
 		stores.close()
@@ -222,15 +238,15 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	}
 	src, err := gas.NewStoreSource(ctx, stores.features, book)
 	if err != nil {
-		if cfg.GAS.FeatureServer != "" {
-			err = fmt.Errorf("feature server %s: %w", cfg.GAS.FeatureServer, err)
+		if g.FeatureServer != "" {
+			err = fmt.Errorf("feature server %s: %w", g.FeatureServer, err)
 		}
 		return fail(err)
 	}
 	view, err := gas.OpenGraph(ctx, book, stores.readers())
 	if err != nil {
-		if cfg.GAS.GraphServer != "" {
-			err = fmt.Errorf("graph server %s: %w", cfg.GAS.GraphServer, err)
+		if g.GraphServer != "" {
+			err = fmt.Errorf("graph server %s: %w", g.GraphServer, err)
 		}
 		return fail(err)
 	}
@@ -242,6 +258,6 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	}
 	cfg.GAS.NumParts = len(book.Ptr) - 1
 	cfg.GAS.sizes(book.Nodes)
-	log.Info("gas store opened", "dir", dir, "feature_server", cfg.GAS.FeatureServer, "graph_server", cfg.GAS.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
+	log.Info("gas store opened", "dir", dir, "feature_server", g.FeatureServer, "graph_server", g.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
 	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, Log: log, close: stores.close}, nil
 }

@@ -21,6 +21,10 @@ type gasStores struct {
 	features store.FeatureStore
 	graph    []store.GraphStore // one, or one per graph server
 	closers  []func() error
+	// featureSet and graphSets are the replicated stores (nil where a
+	// server has one replica), for marking replicas down.
+	featureSet replicaMarker
+	graphSets  []replicaMarker
 }
 
 // readers returns the graph stores as neighbour readers.
@@ -66,7 +70,8 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 		}
 		s.features = reps[0]
 		if len(reps) > 1 {
-			s.features = store.NewReplicatedFeatures(logFailover(log, "feature server", g.featureReplicas()), reps...)
+			rf := store.NewReplicatedFeatures(logFailover(log, "feature server", g.featureReplicas()), reps...)
+			s.features, s.featureSet = rf, rf
 		}
 	}
 	for _, shard := range g.graphServers() {
@@ -84,10 +89,13 @@ func openGASStores(ctx context.Context, g *GASConfig, popts *pebblestore.Options
 			return fail(err)
 		}
 		gs := reps[0]
+		var set replicaMarker
 		if len(reps) > 1 {
-			gs = store.NewReplicatedGraph(logFailover(log, "graph server", shard), reps...)
+			rg := store.NewReplicatedGraph(logFailover(log, "graph server", shard), reps...)
+			gs, set = rg, rg
 		}
 		s.graph = append(s.graph, gs)
+		s.graphSets = append(s.graphSets, set)
 	}
 	if s.features == nil || s.graph == nil {
 		st, err := pebblestore.Open(filepath.Join(g.Store, gas.StoreSubdir), popts)
