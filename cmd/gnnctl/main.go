@@ -31,7 +31,7 @@ func commands() []command {
 		{"summary", "print a data set's counts, degrees, classes and split", runSummary},
 		{"ingest", "load a data set (OGB folder, .npy/.parquet features) into a Pebble store", runIngest},
 		{"inspect", "print what a Pebble store holds", runInspect},
-		{"status", "ask feature and graph servers what they hold, and which are down", runStatus},
+		{"status", "ask feature and graph servers (given, or the members in etcd) what they hold, and which are down", runStatus},
 	}
 }
 

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/gnnscale/gnnscale/pkg/cluster"
 	"github.com/gnnscale/gnnscale/pkg/rpc"
 )
 
@@ -17,14 +19,17 @@ const statusTimeout = 5 * time.Second
 
 // runStatus asks every feature and graph server what it holds, and says
 // which are down: the exit status is non-zero when a shard has no replica
-// answering.
+// answering. With --etcd it lists the live members and partition maps of
+// the cluster, and takes the servers from the members (unless given).
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	features := fs.String("feature-server", "", "feature servers, as gas.feature_server: `ADDR|ADDR` (replicas)")
 	graphs := fs.String("graph-server", "", "graph servers, as gas.graph_server: `ADDR|ADDR,ADDR` (replicas of each shard, shards in order)")
+	etcd := fs.String("etcd", "", "etcd endpoints (`host:port,...`): list the cluster's members and partition maps, and check the members")
+	name := fs.String("cluster", cluster.DefaultName, "cluster name in etcd (the servers' --cluster)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gnnctl status [--feature-server A|B] [--graph-server A|B,C|D]")
+		fmt.Fprintln(stderr, "usage: gnnctl status [--etcd HOST:PORT [--cluster NAME]] [--feature-server A|B] [--graph-server A|B,C|D]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -33,11 +38,27 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if fs.NArg() != 0 || (*features == "" && *graphs == "") {
+	if fs.NArg() != 0 || (*features == "" && *graphs == "" && *etcd == "") {
 		fs.Usage()
-		return fmt.Errorf("%w: status: want --feature-server or --graph-server, and no arguments", errUsage)
+		return fmt.Errorf("%w: status: want --etcd, --feature-server or --graph-server, and no arguments", errUsage)
 	}
 	var dead []string
+	if *etcd != "" {
+		f, g, missing, err := clusterStatus(ctx, stdout, *etcd, *name)
+		if err != nil {
+			return err
+		}
+		if *features == "" {
+			*features = f
+		}
+		if *graphs == "" {
+			*graphs = g
+		}
+		dead = append(dead, missing...)
+		if *features == "" && *graphs == "" {
+			return fmt.Errorf("status: no live member in cluster %s", *name)
+		}
+	}
 	if *features != "" {
 		fmt.Fprintln(stdout, "feature servers:")
 		var reps []string
@@ -57,6 +78,8 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if len(dead) > 0 {
+		slices.Sort(dead)
+		dead = slices.Compact(dead) // a shard with no member is also probed as "(none)"
 		return fmt.Errorf("status: no replica answers for %s", strings.Join(dead, ", "))
 	}
 	return nil

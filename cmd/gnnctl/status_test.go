@@ -42,7 +42,7 @@ func TestStatus(t *testing.T) {
 		{[]string{"--feature-server", live + "|" + dead, "--graph-server", live},
 			[]string{live + ": up", "node/x", "10 x 4", dead + ": DOWN", "shard 0 " + live + ": up", "2 edges"}, ""},
 		{[]string{"--graph-server", live + "," + dead}, []string{"shard 1 " + dead + ": DOWN"}, "graph shard 1"},
-		{nil, nil, "want --feature-server"},
+		{nil, nil, "want --etcd, --feature-server"},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer
