@@ -124,7 +124,9 @@ func (c *Cluster) PartitionMaps(ctx context.Context) ([]*PartitionMap, error) {
 
 // WatchPartitionMap calls fn with the map named name (nil while there is
 // none) now and after every change, until ctx ends; it then returns ctx's
-// error. A stored map that does not parse is logged and skipped.
+// error. A stored map that does not parse is logged and skipped. fn may
+// be called again with an unchanged map (a map whose name starts with
+// name changed).
 func (c *Cluster) WatchPartitionMap(ctx context.Context, name string, fn func(*PartitionMap)) error {
 	key := c.partitionsPrefix() + name
 	return c.watch(ctx, key, func(state map[string]*mvccpb.KeyValue) {
