@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gnnscale/gnnscale/pkg/cluster"
+	"github.com/gnnscale/gnnscale/pkg/cluster/clustertest"
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
@@ -26,7 +27,7 @@ func TestStatusEtcd(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := rpctest.Serve(t, st, st)
-	ep := startEtcd(t)
+	ep := clustertest.StartEtcd(t)
 	c, err := cluster.Open(ctx, cluster.Options{Endpoints: []string{ep}, Name: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gnnscale/gnnscale/pkg/cluster/clustertest"
 )
 
 func feature(id, addr string) Member {
@@ -52,7 +54,7 @@ func TestMemberValidate(t *testing.T) {
 // graceful Close removes one at once.
 func TestRegister(t *testing.T) {
 	ctx := context.Background()
-	c := open(t, startEtcd(t))
+	c := open(t, clustertest.StartEtcd(t))
 	var regs []*Registration
 	for _, m := range []Member{graphMember("g1", "h:2", 1), feature("f0", "h:1"), graphMember("g0", "h:3", 0)} {
 		r, err := c.Register(ctx, m, time.Second)
@@ -108,7 +110,7 @@ func waitMembers(t *testing.T, c *Cluster, want string, d time.Duration) {
 // ends, not before.
 func TestCrash(t *testing.T) {
 	ctx := context.Background()
-	ep := startEtcd(t)
+	ep := clustertest.StartEtcd(t)
 	c := open(t, ep)
 	dying := open(t, ep)
 	if _, err := dying.Register(ctx, feature("f0", "h:1"), time.Second); err != nil {
@@ -126,7 +128,7 @@ func TestCrash(t *testing.T) {
 // the holder crashes, a new one can (after waiting for the old lease).
 func TestDuplicate(t *testing.T) {
 	ctx := context.Background()
-	ep := startEtcd(t)
+	ep := clustertest.StartEtcd(t)
 	holder := open(t, ep)
 	r, err := holder.Register(ctx, feature("f0", "h:1"), time.Second)
 	if err != nil {
@@ -159,7 +161,7 @@ func TestDuplicate(t *testing.T) {
 // when it has not heard from the server for a TTL) registers again.
 func TestLeaseLost(t *testing.T) {
 	ctx := context.Background()
-	c := open(t, startEtcd(t))
+	c := open(t, clustertest.StartEtcd(t))
 	r, err := c.Register(ctx, feature("f0", "h:1"), time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +184,7 @@ func TestLeaseLost(t *testing.T) {
 // TestWatchMembers: the watch delivers the initial set, then every change.
 func TestWatchMembers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := open(t, startEtcd(t))
+	c := open(t, clustertest.StartEtcd(t))
 	r0, err := c.Register(ctx, feature("f0", "h:1"), time.Second)
 	if err != nil {
 		t.Fatal(err)

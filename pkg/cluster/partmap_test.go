@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gnnscale/gnnscale/pkg/cluster/clustertest"
 )
 
 // TestPartitionMap: a map reads back as written; a writer holding a stale
@@ -13,7 +15,7 @@ import (
 func TestPartitionMap(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := open(t, startEtcd(t))
+	c := open(t, clustertest.StartEtcd(t))
 	if pm, err := c.PartitionMap(ctx, "arxiv"); pm != nil || err != nil {
 		t.Fatalf("PartitionMap before any = %v, %v; want nil, nil", pm, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gnnscale/gnnscale/pkg/cluster"
+	"github.com/gnnscale/gnnscale/pkg/cluster/clustertest"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
@@ -64,7 +65,7 @@ func waitLog(t *testing.T, logs *syncBuffer, want ...string) {
 func TestClusterDiscovery(t *testing.T) {
 	ctx := context.Background()
 	cfg, _, want := agreeReference(t)
-	ep := startEtcd(t)
+	ep := clustertest.StartEtcd(t)
 	c, err := cluster.Open(ctx, cluster.Options{Endpoints: []string{ep}, Name: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +166,7 @@ func TestClusterDiscovery(t *testing.T) {
 // gas.server_wait.
 func TestClusterDiscoveryErrors(t *testing.T) {
 	ctx := context.Background()
-	ep := startEtcd(t)
+	ep := clustertest.StartEtcd(t)
 	c, err := cluster.Open(ctx, cluster.Options{Endpoints: []string{ep}, Name: "gap"})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gnnscale/gnnscale/pkg/cluster"
+	"github.com/gnnscale/gnnscale/pkg/cluster/clustertest"
 )
 
 // TestEtcdRegistration: with --etcd each server is a member while it
@@ -16,7 +17,7 @@ import (
 // leaves at once when it stops gracefully.
 func TestEtcdRegistration(t *testing.T) {
 	ctx := context.Background()
-	ep := startEtcd(t)
+	ep := clustertest.StartEtcd(t)
 	c, err := cluster.Open(ctx, cluster.Options{Endpoints: []string{ep}, Name: "test"})
 	if err != nil {
 		t.Fatal(err)

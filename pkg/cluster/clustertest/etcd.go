@@ -1,4 +1,8 @@
-package train
+// Package clustertest runs a real etcd inside a test process, for the
+// tests of pkg/cluster and of everything that registers in or reads from
+// etcd. Only tests import it: it is what keeps go.etcd.io/etcd/server/v3
+// out of GNNScale's binaries.
+package clustertest
 
 import (
 	"net/url"
@@ -9,10 +13,10 @@ import (
 	"go.uber.org/zap"
 )
 
-// startEtcd runs a one-member etcd in a temporary folder on free loopback
+// StartEtcd runs a one-member etcd in a temporary folder on free loopback
 // ports until the test ends, and returns its client endpoint. Its ticks are
 // short so that leases of one second work.
-func startEtcd(t testing.TB) string {
+func StartEtcd(t testing.TB) string {
 	t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Dir = t.TempDir()
