@@ -23,6 +23,15 @@ type ClusterConfig struct {
 	// Name is the cluster's name (the servers' --cluster). Default
 	// "gnnscale".
 	Name string `yaml:"name"`
+	// FeatureServers is how many feature servers to wait for (at least)
+	// before training or preparing, up to gas.server_wait: a replica
+	// that registers later gets no rows from a prepare. Default 1.
+	FeatureServers int `yaml:"feature_servers"`
+	// GraphShards is the number of graph shards: a prepare cuts the
+	// topology over this many and waits until each has a server; data
+	// prepared before must have this many. Default 0: a prepare uses
+	// as many shards as have registered, and existing data its own count.
+	GraphShards int `yaml:"graph_shards"`
 }
 
 // validate reports the cluster section's problems (mode gas).
@@ -35,6 +44,12 @@ func (c *ClusterConfig) validate(bad func(string, ...any), g *GASConfig) {
 	}
 	if len(cluster.SplitEndpoints(c.Etcd)) == 0 {
 		bad("cluster.etcd: %q names no endpoint", c.Etcd)
+	}
+	if c.FeatureServers < 0 {
+		bad("cluster.feature_servers: %d is negative", c.FeatureServers)
+	}
+	if c.GraphShards < 0 {
+		bad("cluster.graph_shards: %d is negative", c.GraphShards)
 	}
 	if c.Name != "" && strings.ContainsAny(c.Name, "/ \t\n") {
 		bad("cluster.name: %q must not contain '/' or blanks", c.Name)
@@ -65,14 +80,21 @@ type gasCluster struct {
 // where empty, filled from the live members of cfg.Cluster: every feature
 // server is a replica of the rows; graph servers are grouped by shard,
 // shards in order. shards, when not 0, is the number of graph shards the
-// data was written to. It waits up to gas.server_wait for the members to
-// be there. Without cluster.etcd, or with both servers given, it returns
+// data was written to (cluster.graph_shards must agree). It waits up to
+// gas.server_wait for the members to be there (cluster.feature_servers of
+// them for the features, every shard for the topology). Without cluster.etcd, or with both servers given, it returns
 // g unchanged and a nil *gasCluster.
 func discoverServers(ctx context.Context, cfg *Config, shards int, log *slog.Logger) (GASConfig, *gasCluster, error) {
 	g := cfg.GAS
 	wantF, wantG := g.FeatureServer == "", g.GraphServer == ""
 	if cfg.Cluster.Etcd == "" || !wantF && !wantG {
 		return g, nil, nil
+	}
+	if want := cfg.Cluster.GraphShards; want > 0 && wantG {
+		if shards > 0 && shards != want {
+			return g, nil, fmt.Errorf("cluster.graph_shards is %d, but the data in %s has %d graph shards", want, g.Store, shards)
+		}
+		shards = want
 	}
 	c, err := cluster.Open(ctx, cluster.Options{Endpoints: cluster.SplitEndpoints(cfg.Cluster.Etcd), Name: cfg.Cluster.Name, Log: log})
 	if err != nil {
@@ -83,7 +105,7 @@ func discoverServers(ctx context.Context, cfg *Config, shards int, log *slog.Log
 	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
 		ms, err := c.Members(ctx)
 		if err == nil {
-			gc.features, gc.graph, err = pickMembers(ms, wantF, wantG, shards)
+			gc.features, gc.graph, err = pickMembers(ms, wantF, wantG, shards, cfg.Cluster.FeatureServers)
 		}
 		if err == nil {
 			break
@@ -112,9 +134,10 @@ func discoverServers(ctx context.Context, cfg *Config, shards int, log *slog.Log
 	return g, gc, nil
 }
 
-// pickMembers chooses the feature replicas (if wantF) and each graph
-// shard's replicas (if wantG) among ms, or says what is missing.
-func pickMembers(ms []cluster.Member, wantF, wantG bool, shards int) (features []cluster.Member, graph [][]cluster.Member, err error) {
+// pickMembers chooses the feature replicas (if wantF: at least
+// minFeatures of them) and each graph shard's replicas (if wantG) among
+// ms, or says what is missing.
+func pickMembers(ms []cluster.Member, wantF, wantG bool, shards, minFeatures int) (features []cluster.Member, graph [][]cluster.Member, err error) {
 	var errs []error
 	for _, m := range ms {
 		switch {
@@ -131,8 +154,11 @@ func pickMembers(ms []cluster.Member, wantF, wantG bool, shards int) (features [
 			graph[m.Shard] = append(graph[m.Shard], m)
 		}
 	}
-	if wantF && len(features) == 0 {
+	switch {
+	case wantF && len(features) == 0:
 		errs = append(errs, errors.New("no feature server registered"))
+	case wantF && len(features) < minFeatures:
+		errs = append(errs, fmt.Errorf("%d feature servers registered, cluster.feature_servers wants %d", len(features), minFeatures))
 	}
 	if wantG {
 		for len(graph) < max(shards, 1) {

@@ -195,6 +195,8 @@ func TestClusterDiscoveryErrors(t *testing.T) {
 		{"cluster.name=x", "needs cluster.etcd"},
 		{"cluster.etcd=h:2379", "needs gas.store"},
 		{"cluster.etcd=h:2379,gas.store=/tmp/x,cluster.name=a/b", "cluster.name"},
+		{"cluster.etcd=h:2379,gas.store=/tmp/x,cluster.feature_servers=-1", "cluster.feature_servers"},
+		{"cluster.etcd=h:2379,gas.store=/tmp/x,cluster.graph_shards=-2", "cluster.graph_shards"},
 	} {
 		c, err := Parse([]byte("dataset: {name: x, generator: sbm}\nmodel: {name: gcn}\n"), strings.Split(tt.sets, ","))
 		if err != nil {
@@ -203,5 +205,51 @@ func TestClusterDiscoveryErrors(t *testing.T) {
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Validate = %v, want an error naming %q", tt.sets, err, tt.want)
 		}
+	}
+}
+
+func TestPickMembers(t *testing.T) {
+	f := func(id string) cluster.Member {
+		return cluster.Member{ID: id, Role: cluster.RoleFeatures, Addr: id + ":7070"}
+	}
+	g := func(id string, shard int) cluster.Member {
+		return cluster.Member{ID: id, Role: cluster.RoleGraph, Shard: shard, Addr: id + ":7071"}
+	}
+	for _, tt := range []struct {
+		name        string
+		ms          []cluster.Member
+		shards, min int
+		features    int   // feature replicas picked
+		graph       []int // replicas per shard picked
+		err         string
+	}{
+		{name: "one of each", ms: []cluster.Member{f("f0"), g("g0", 0)}, min: 1, features: 1, graph: []int{1}},
+		{name: "shards from members", ms: []cluster.Member{f("f0"), g("g1", 1), g("g0", 0), g("g0b", 0)}, features: 1, graph: []int{2, 1}},
+		{name: "too few feature servers", ms: []cluster.Member{f("f0"), g("g0", 0)}, min: 2, err: "1 feature servers registered, cluster.feature_servers wants 2"},
+		{name: "enough feature servers", ms: []cluster.Member{f("f0"), f("f1"), g("g0", 0)}, min: 2, features: 2, graph: []int{1}},
+		{name: "no feature server", ms: []cluster.Member{g("g0", 0)}, min: 2, err: "no feature server registered"},
+		{name: "missing shard", ms: []cluster.Member{f("f0"), g("g0", 0)}, shards: 2, err: "no graph server registered for shard 1 (of 2)"},
+		{name: "shard beyond the data", ms: []cluster.Member{f("f0"), g("g0", 0), g("g1", 1)}, shards: 1, err: "serves shard 1, but the data has 1 graph shards"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			features, graph, err := pickMembers(tt.ms, true, true, tt.shards, tt.min)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(features) != tt.features || len(graph) != len(tt.graph) {
+				t.Fatalf("picked %d feature servers and %d shards, want %d and %d", len(features), len(graph), tt.features, len(tt.graph))
+			}
+			for i, n := range tt.graph {
+				if len(graph[i]) != n {
+					t.Errorf("shard %d: %d replicas, want %d", i, len(graph[i]), n)
+				}
+			}
+		})
 	}
 }

@@ -21,7 +21,7 @@ const deregisterTimeout = 5 * time.Second
 type clusterFlags struct {
 	etcd, advertise, id, name string
 	shard                     *int // nil for a service without shards
-	ttl                       time.Duration
+	ttl, wait                 time.Duration
 }
 
 func addClusterFlags(fs *flag.FlagSet, svc Service) *clusterFlags {
@@ -31,6 +31,7 @@ func addClusterFlags(fs *flag.FlagSet, svc Service) *clusterFlags {
 	fs.StringVar(&f.id, "id", "", "member ID in etcd, unique per role (default: hostname:port)")
 	fs.StringVar(&f.name, "cluster", cluster.DefaultName, "cluster name: the etcd key prefix /gnnscale/`NAME`/")
 	fs.DurationVar(&f.ttl, "etcd-ttl", cluster.DefaultTTL, "lease time to live: a server that dies leaves the member list this long after")
+	fs.DurationVar(&f.wait, "etcd-wait", 30*time.Second, "how long to keep trying to reach etcd at start (a cluster may start its servers and etcd together)")
 	if svc.Role == cluster.RoleGraph {
 		f.shard = fs.Int("shard", 0, "the graph shard this server holds (0, 1, ...: shards in order, as in gas.graph_server)")
 	}
@@ -82,9 +83,9 @@ func (f *clusterFlags) register(ctx context.Context, svc Service, lis net.Addr, 
 	if f.shard != nil {
 		m.Shard = *f.shard
 	}
-	c, err := cluster.Open(ctx, cluster.Options{Endpoints: cluster.SplitEndpoints(f.etcd), Name: f.name, Log: log})
+	c, err := f.open(ctx, log)
 	if err != nil {
-		return nil, fmt.Errorf("--etcd: %w", err)
+		return nil, err
 	}
 	reg, err := c.Register(ctx, m, f.ttl)
 	if err != nil {
@@ -102,6 +103,25 @@ func (f *clusterFlags) register(ctx context.Context, svc Service, lis net.Addr, 
 		}
 		c.Close()
 	}, nil
+}
+
+// open connects to etcd, trying again with backoff for up to --etcd-wait.
+func (f *clusterFlags) open(ctx context.Context, log *slog.Logger) (*cluster.Cluster, error) {
+	deadline := time.Now().Add(f.wait)
+	for delay := 200 * time.Millisecond; ; delay = min(2*delay, 5*time.Second) {
+		c, err := cluster.Open(ctx, cluster.Options{Endpoints: cluster.SplitEndpoints(f.etcd), Name: f.name, Log: log})
+		if err == nil {
+			return c, nil
+		}
+		if ctx.Err() != nil || time.Now().Add(delay).After(deadline) {
+			return nil, fmt.Errorf("--etcd %s (tried for %v): %w", f.etcd, f.wait, err)
+		}
+		log.Warn("etcd unreachable, trying again", "etcd", f.etcd, "in", delay, "err", err)
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+		}
+	}
 }
 
 // advertised returns the address to register: flag if set, else the

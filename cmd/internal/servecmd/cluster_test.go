@@ -76,6 +76,7 @@ func TestEtcdFlagErrors(t *testing.T) {
 		{Graph, []string{"--etcd", "127.0.0.1:1", "--shard", "-1"}, "--shard -1"},
 		{Features, []string{"--etcd", "127.0.0.1:1", "--shard", "1"}, "not defined"},
 		{Features, []string{"--etcd", "127.0.0.1:1", "--advertise", "nohost"}, "--advertise"},
+		{Features, []string{"--etcd", "127.0.0.1:1", "--etcd-wait", "500ms"}, "--etcd 127.0.0.1:1 (tried for 500ms)"},
 	} {
 		var out bytes.Buffer
 		err := Run(context.Background(), tt.svc, append([]string{"--listen", "127.0.0.1:0"}, tt.args...), &out, nil)
