@@ -28,7 +28,29 @@ var (
 	// ErrUnavailable: a remote store could not be reached (its server is
 	// down, stopping or cut off); another replica may answer.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrNotLeader: a write reached a replica of a raft group that is not
+	// the group's leader, so nothing was written. The error is a
+	// *LeaderError naming the leader when one is known; the write may be
+	// sent there.
+	ErrNotLeader = errors.New("not the leader")
 )
+
+// LeaderError is the ErrNotLeader of a replicated store: Leader is the
+// address clients reach the group's leader at (its feature service), or ""
+// when no leader is known (an election is running).
+type LeaderError struct {
+	Leader string
+}
+
+func (e *LeaderError) Error() string {
+	if e.Leader == "" {
+		return ErrNotLeader.Error() + " (no leader known)"
+	}
+	return ErrNotLeader.Error() + " (leader at " + e.Leader + ")"
+}
+
+// Unwrap returns ErrNotLeader.
+func (e *LeaderError) Unwrap() error { return ErrNotLeader }
 
 // NoRow is the Row of an [Error] that concerns no particular row.
 const NoRow = -1
