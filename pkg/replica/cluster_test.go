@@ -35,7 +35,8 @@ type node struct {
 type cluster struct {
 	t     testing.TB
 	nodes []*node
-	opts  Options // template: timeouts, snapshot settings
+	opts  Options  // template: timeouts, snapshot settings
+	svc   []string // members' service addresses; default "svc-<id>"
 	lock  sync.Mutex
 }
 
@@ -75,7 +76,13 @@ func freeAddr(t testing.TB) string {
 // leader.
 func newCluster(t testing.TB, n int, opts Options) *cluster {
 	t.Helper()
-	c := &cluster{t: t, opts: opts}
+	return newClusterAt(t, n, opts, nil)
+}
+
+// newClusterAt is newCluster with the members' service addresses.
+func newClusterAt(t testing.TB, n int, opts Options, svc []string) *cluster {
+	t.Helper()
+	c := &cluster{t: t, opts: opts, svc: svc}
 	base := t.TempDir()
 	for i := range n {
 		c.nodes = append(c.nodes, &node{id: fmt.Sprintf("r%d", i), raftAddr: freeAddr(t), dir: filepath.Join(base, fmt.Sprintf("r%d", i))})
@@ -111,6 +118,9 @@ func (c *cluster) start(i int) {
 	o := c.opts
 	o.ID, o.Bind, o.Dir, o.Peers = n.id, n.raftAddr, filepath.Join(n.dir, "raft"), c.peers()
 	o.ServiceAddr = "svc-" + n.id
+	if c.svc != nil {
+		o.ServiceAddr = c.svc[i]
+	}
 	rep, err := Open(st, o)
 	if err != nil {
 		st.Close()

@@ -24,6 +24,7 @@ var kinds = []struct {
 	{store.ErrExists, rpcpb.StoreError_KIND_EXISTS, codes.AlreadyExists},
 	{store.ErrInvalid, rpcpb.StoreError_KIND_INVALID, codes.InvalidArgument},
 	{store.ErrClosed, rpcpb.StoreError_KIND_CLOSED, codes.Unavailable},
+	{store.ErrNotLeader, rpcpb.StoreError_KIND_NOT_LEADER, codes.FailedPrecondition},
 	{context.Canceled, rpcpb.StoreError_KIND_CANCELED, codes.Canceled},
 	{context.DeadlineExceeded, rpcpb.StoreError_KIND_DEADLINE, codes.DeadlineExceeded},
 }
@@ -38,6 +39,10 @@ func toStatus(err error) error {
 	var se *store.Error
 	if errors.As(err, &se) {
 		d.Op, d.Key, d.Row, d.Message = se.Op, se.Key, se.Row, se.Err.Error()
+	}
+	var le *store.LeaderError
+	if errors.As(err, &le) {
+		d.Leader = le.Leader
 	}
 	code := codes.Internal
 	for _, k := range kinds {
@@ -88,6 +93,9 @@ func fromStatus(op string, err error) error {
 				sentinel = k.err
 				break
 			}
+		}
+		if se.Kind == rpcpb.StoreError_KIND_NOT_LEADER {
+			sentinel = &store.LeaderError{Leader: se.Leader} // wraps store.ErrNotLeader
 		}
 		inner := error(&remoteError{msg: se.Message, sentinel: sentinel})
 		if sentinel == nil {

@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/mem"
@@ -24,6 +25,29 @@ type FeatureClient struct {
 	conn  *grpc.ClientConn // closed by Close when the client dialed it
 
 	tables *handles[store.Key, *remoteTable]
+
+	// minIndex is the raft index reads are served at or after: the
+	// highest a write through this client was acknowledged at, or one
+	// given to ReadAtLeast (0 with an unreplicated server).
+	minIndex atomic.Uint64
+}
+
+// Index returns the highest raft index a write through this client was
+// acknowledged at (or given to ReadAtLeast); 0 when the server is not
+// replicated. Another client may pass it to ReadAtLeast to read that
+// write from any replica.
+func (c *FeatureClient) Index() uint64 { return c.minIndex.Load() }
+
+// ReadAtLeast makes reads through this client be served at or after raft
+// index: a replica that has not applied it yet waits (within the call's
+// deadline). Lower indexes than the current one are ignored.
+func (c *FeatureClient) ReadAtLeast(index uint64) {
+	for {
+		cur := c.minIndex.Load()
+		if index <= cur || c.minIndex.CompareAndSwap(cur, index) {
+			return
+		}
+	}
 }
 
 var _ store.FeatureBackend = (*FeatureClient)(nil)
@@ -62,14 +86,16 @@ func (c *FeatureClient) Close() error {
 // CreateAttr implements store.FeatureBackend.
 func (c *FeatureClient) CreateAttr(ctx context.Context, info store.AttrInfo) error {
 	c.tables.drop(info.Key)
-	_, err := c.c.CreateAttr(ctx, &rpcpb.CreateAttrRequest{Info: infoToPB(info)})
+	resp, err := c.c.CreateAttr(ctx, &rpcpb.CreateAttrRequest{Info: infoToPB(info)})
+	c.ReadAtLeast(resp.GetIndex())
 	return fromStatus("create", err)
 }
 
 // DropAttr implements store.FeatureBackend.
 func (c *FeatureClient) DropAttr(ctx context.Context, key store.Key) error {
 	c.tables.drop(key)
-	_, err := c.c.DropAttr(ctx, &rpcpb.DropAttrRequest{Key: keyToPB(key)})
+	resp, err := c.c.DropAttr(ctx, &rpcpb.DropAttrRequest{Key: keyToPB(key)})
+	c.ReadAtLeast(resp.GetIndex())
 	return fromStatus("drop", err)
 }
 
@@ -172,7 +198,7 @@ func (t *remoteTable) get(ctx context.Context, rows *rpcpb.Rows, dst *tensor.Den
 	// The generated client would unmarshal into a fresh GetRowsResponse;
 	// the codec decodes into dst instead.
 	reply := &rowsReply{dst: dst}
-	req := &rpcpb.GetRowsRequest{Key: t.key, Incarnation: t.inc, Rows: rows}
+	req := &rpcpb.GetRowsRequest{Key: t.key, Incarnation: t.inc, Rows: rows, MinIndex: t.c.minIndex.Load()}
 	if err := t.c.cc.Invoke(ctx, rpcpb.FeatureStore_GetRows_FullMethodName, req, reply, grpc.ForceCodecV2(t.c.codec)); err != nil {
 		return t.result("get", err)
 	}
@@ -203,7 +229,8 @@ func (t *remoteTable) put(ctx context.Context, rows *rpcpb.Rows, src *tensor.Den
 	if err != nil {
 		return &store.Error{Op: "put", Key: t.info.Key.String(), Row: store.NoRow, Err: fmt.Errorf("rpc: %w", err)}
 	}
-	_, err = t.c.c.PutRows(ctx, &rpcpb.PutRowsRequest{Key: t.key, Incarnation: t.inc, Rows: rows, Arrow: b})
+	resp, err := t.c.c.PutRows(ctx, &rpcpb.PutRowsRequest{Key: t.key, Incarnation: t.inc, Rows: rows, Arrow: b})
+	t.c.ReadAtLeast(resp.GetIndex())
 	return t.result("put", err)
 }
 
@@ -212,6 +239,7 @@ func (t *remoteTable) Remove(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := t.c.c.RemoveRows(ctx, &rpcpb.RemoveRowsRequest{Key: t.key, Incarnation: t.inc, Rows: &rpcpb.Rows{Ids: ids}})
+	resp, err := t.c.c.RemoveRows(ctx, &rpcpb.RemoveRowsRequest{Key: t.key, Incarnation: t.inc, Rows: &rpcpb.Rows{Ids: ids}})
+	t.c.ReadAtLeast(resp.GetIndex())
 	return t.result("remove", err)
 }

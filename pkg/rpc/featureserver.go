@@ -31,6 +31,9 @@ type FeatureServer struct {
 	next uint64
 
 	scratch sync.Pool // *[]float32: the rows a GetRows gathers before encoding
+
+	rep Replicated // nil unless the store is a raft replica (NewReplicatedFeatureServer)
+	fwd *forwarder // connections to leaders, with rep
 }
 
 // NewFeatureServer returns a server over fs.
@@ -63,12 +66,23 @@ func (s *FeatureServer) CreateAttr(ctx context.Context, req *rpcpb.CreateAttrReq
 	info := infoFromPB(req.Info)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	resp := &rpcpb.CreateAttrResponse{}
 	if err := s.fs.Create(ctx, info); err != nil {
-		return nil, toStatus(err)
+		addr := s.leaderOf(ctx, err)
+		if addr == "" {
+			return nil, toStatus(err)
+		}
+		if resp, err = forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.CreateAttrResponse, error) {
+			return c.CreateAttr(ctx, req)
+		}); err != nil {
+			return nil, err
+		}
+	} else {
+		resp.Index = s.index()
 	}
 	s.incs[info.Key] = s.next
 	s.next++
-	return &rpcpb.CreateAttrResponse{}, nil
+	return resp, nil
 }
 
 // DropAttr implements the FeatureStore service.
@@ -76,11 +90,22 @@ func (s *FeatureServer) DropAttr(ctx context.Context, req *rpcpb.DropAttrRequest
 	key := keyFromPB(req.Key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	resp := &rpcpb.DropAttrResponse{}
 	if err := s.fs.Drop(ctx, key); err != nil {
-		return nil, toStatus(err)
+		addr := s.leaderOf(ctx, err)
+		if addr == "" {
+			return nil, toStatus(err)
+		}
+		if resp, err = forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.DropAttrResponse, error) {
+			return c.DropAttr(ctx, req)
+		}); err != nil {
+			return nil, err
+		}
+	} else {
+		resp.Index = s.index()
 	}
 	delete(s.incs, key)
-	return &rpcpb.DropAttrResponse{}, nil
+	return resp, nil
 }
 
 // ListAttrs implements the FeatureStore service.
@@ -191,6 +216,9 @@ func (s *FeatureServer) startRowsInfo(ctx context.Context, op string, key store.
 func (s *FeatureServer) GetRows(ctx context.Context, req *rpcpb.GetRowsRequest) (*rpcpb.GetRowsResponse, error) {
 	const op = "get"
 	key := keyFromPB(req.Key)
+	if err := s.waitIndex(ctx, op, key, req.MinIndex); err != nil {
+		return nil, toStatus(err)
+	}
 	rows, info, unlock, err := s.startRowsInfo(ctx, op, key, req.Rows, req.Incarnation)
 	if err != nil {
 		return nil, toStatus(err)
@@ -258,10 +286,16 @@ func (s *FeatureServer) PutRows(ctx context.Context, req *rpcpb.PutRowsRequest) 
 	} else {
 		err = s.fs.Put(ctx, key, rows.ids, src)
 	}
+	if addr := s.leaderOf(ctx, err); addr != "" {
+		fr := &rpcpb.PutRowsRequest{Key: req.Key, Rows: req.Rows, Arrow: req.Arrow} // incarnations are per server
+		return forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.PutRowsResponse, error) {
+			return c.PutRows(ctx, fr)
+		})
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &rpcpb.PutRowsResponse{}, nil
+	return &rpcpb.PutRowsResponse{Index: s.index()}, nil
 }
 
 // RemoveRows implements the FeatureStore service.
@@ -288,9 +322,16 @@ func (s *FeatureServer) RemoveRows(ctx context.Context, req *rpcpb.RemoveRowsReq
 		}
 	}
 	if err := s.fs.Remove(ctx, key, ids); err != nil {
-		return nil, toStatus(err)
+		addr := s.leaderOf(ctx, err)
+		if addr == "" {
+			return nil, toStatus(err)
+		}
+		fr := &rpcpb.RemoveRowsRequest{Key: req.Key, Rows: req.Rows}
+		return forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.RemoveRowsResponse, error) {
+			return c.RemoveRows(ctx, fr)
+		})
 	}
-	return &rpcpb.RemoveRowsResponse{}, nil
+	return &rpcpb.RemoveRowsResponse{Index: s.index()}, nil
 }
 
 // checkRange rejects a range [lo, lo+count) outside the attribute's rows
