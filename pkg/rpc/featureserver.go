@@ -66,19 +66,14 @@ func (s *FeatureServer) CreateAttr(ctx context.Context, req *rpcpb.CreateAttrReq
 	info := infoFromPB(req.Info)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	resp := &rpcpb.CreateAttrResponse{}
-	if err := s.fs.Create(ctx, info); err != nil {
-		addr := s.leaderOf(ctx, err)
-		if addr == "" {
-			return nil, toStatus(err)
-		}
-		if resp, err = forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.CreateAttrResponse, error) {
-			return c.CreateAttr(ctx, req)
-		}); err != nil {
-			return nil, err
-		}
-	} else {
-		resp.Index = s.index()
+	resp, err := writeOrForward(ctx, s, func() (*rpcpb.CreateAttrResponse, error) {
+		err := s.fs.Create(ctx, info)
+		return &rpcpb.CreateAttrResponse{Index: s.index()}, err
+	}, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.CreateAttrResponse, error) {
+		return c.CreateAttr(ctx, req)
+	})
+	if err != nil {
+		return nil, err
 	}
 	s.incs[info.Key] = s.next
 	s.next++
@@ -90,19 +85,14 @@ func (s *FeatureServer) DropAttr(ctx context.Context, req *rpcpb.DropAttrRequest
 	key := keyFromPB(req.Key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	resp := &rpcpb.DropAttrResponse{}
-	if err := s.fs.Drop(ctx, key); err != nil {
-		addr := s.leaderOf(ctx, err)
-		if addr == "" {
-			return nil, toStatus(err)
-		}
-		if resp, err = forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.DropAttrResponse, error) {
-			return c.DropAttr(ctx, req)
-		}); err != nil {
-			return nil, err
-		}
-	} else {
-		resp.Index = s.index()
+	resp, err := writeOrForward(ctx, s, func() (*rpcpb.DropAttrResponse, error) {
+		err := s.fs.Drop(ctx, key)
+		return &rpcpb.DropAttrResponse{Index: s.index()}, err
+	}, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.DropAttrResponse, error) {
+		return c.DropAttr(ctx, req)
+	})
+	if err != nil {
+		return nil, err
 	}
 	delete(s.incs, key)
 	return resp, nil
@@ -281,21 +271,18 @@ func (s *FeatureServer) PutRows(ctx context.Context, req *rpcpb.PutRowsRequest) 
 		return nil, toStatus(&store.Error{Op: op, Key: key.String(), Row: store.NoRow,
 			Err: fmt.Errorf("%w: %d rows of data for %d row ids", store.ErrShape, src.Rows, rows.len())})
 	}
-	if rows.isRange {
-		err = store.PutRange(ctx, s.fs, key, rows.lo, src)
-	} else {
-		err = s.fs.Put(ctx, key, rows.ids, src)
-	}
-	if addr := s.leaderOf(ctx, err); addr != "" {
-		fr := &rpcpb.PutRowsRequest{Key: req.Key, Rows: req.Rows, Arrow: req.Arrow} // incarnations are per server
-		return forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.PutRowsResponse, error) {
-			return c.PutRows(ctx, fr)
-		})
-	}
-	if err != nil {
-		return nil, toStatus(err)
-	}
-	return &rpcpb.PutRowsResponse{Index: s.index()}, nil
+	fr := &rpcpb.PutRowsRequest{Key: req.Key, Rows: req.Rows, Arrow: req.Arrow} // incarnations are per server
+	return writeOrForward(ctx, s, func() (*rpcpb.PutRowsResponse, error) {
+		var err error
+		if rows.isRange {
+			err = store.PutRange(ctx, s.fs, key, rows.lo, src)
+		} else {
+			err = s.fs.Put(ctx, key, rows.ids, src)
+		}
+		return &rpcpb.PutRowsResponse{Index: s.index()}, err
+	}, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.PutRowsResponse, error) {
+		return c.PutRows(ctx, fr)
+	})
 }
 
 // RemoveRows implements the FeatureStore service.
@@ -321,17 +308,13 @@ func (s *FeatureServer) RemoveRows(ctx context.Context, req *rpcpb.RemoveRowsReq
 			ids[i] = rows.lo + int64(i)
 		}
 	}
-	if err := s.fs.Remove(ctx, key, ids); err != nil {
-		addr := s.leaderOf(ctx, err)
-		if addr == "" {
-			return nil, toStatus(err)
-		}
-		fr := &rpcpb.RemoveRowsRequest{Key: req.Key, Rows: req.Rows}
-		return forward(ctx, s, addr, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.RemoveRowsResponse, error) {
-			return c.RemoveRows(ctx, fr)
-		})
-	}
-	return &rpcpb.RemoveRowsResponse{Index: s.index()}, nil
+	fr := &rpcpb.RemoveRowsRequest{Key: req.Key, Rows: req.Rows}
+	return writeOrForward(ctx, s, func() (*rpcpb.RemoveRowsResponse, error) {
+		err := s.fs.Remove(ctx, key, ids)
+		return &rpcpb.RemoveRowsResponse{Index: s.index()}, err
+	}, func(ctx context.Context, c rpcpb.FeatureStoreClient) (*rpcpb.RemoveRowsResponse, error) {
+		return c.RemoveRows(ctx, fr)
+	})
 }
 
 // checkRange rejects a range [lo, lo+count) outside the attribute's rows

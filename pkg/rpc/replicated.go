@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
 	"github.com/gnnscale/gnnscale/pkg/store"
@@ -78,6 +82,48 @@ func (s *FeatureServer) leaderOf(ctx context.Context, err error) string {
 		return "" // the leader moved again: the client decides
 	}
 	return le.Leader
+}
+
+// forwardTries bounds how often a write is forwarded to a leader whose
+// address refused the connection (a leader that just died: the next try
+// finds its successor).
+const forwardTries = 50
+
+// writeOrForward runs a write on the local replica and, when the replica
+// is not the leader, forwards it with call to the leader. A forward that
+// the leader's address refused was not sent, so the write is tried again
+// (locally first: the replica may have learnt a new leader) after a short
+// pause; any other forward failure is returned as is, since the write may
+// have happened. The result is a gRPC status error or nil.
+func writeOrForward[Resp interface{ GetIndex() uint64 }](ctx context.Context, s *FeatureServer, local func() (Resp, error), call func(context.Context, rpcpb.FeatureStoreClient) (Resp, error)) (Resp, error) {
+	var zero Resp
+	for try := 1; ; try++ {
+		resp, err := local()
+		addr := s.leaderOf(ctx, err)
+		if addr == "" {
+			if err != nil {
+				return zero, toStatus(err)
+			}
+			return resp, nil
+		}
+		resp, err = forward(ctx, s, addr, call)
+		if !notSent(err) || try == forwardTries {
+			return resp, err
+		}
+		select {
+		case <-ctx.Done():
+			return zero, err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// notSent reports a call that failed because its target refused the
+// connection, before anything was sent.
+func notSent(err error) bool {
+	st, ok := status.FromError(err)
+	return ok && st.Code() == codes.Unavailable &&
+		(strings.Contains(st.Message(), "connection refused") || strings.Contains(st.Message(), "while dialing"))
 }
 
 // forward sends a write to the leader at addr with call and, once it

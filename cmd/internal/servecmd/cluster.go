@@ -38,8 +38,9 @@ func addClusterFlags(fs *flag.FlagSet, svc Service) *clusterFlags {
 	return f
 }
 
-// check reports flags that need --etcd when it is missing.
-func (f *clusterFlags) check(fs *flag.FlagSet) error {
+// check reports flags that need --etcd when it is missing; --advertise
+// also serves a raft replica (raft true), which announces it to its group.
+func (f *clusterFlags) check(fs *flag.FlagSet, raft bool) error {
 	if f.etcd != "" {
 		if f.shard != nil && *f.shard < 0 {
 			return fmt.Errorf("--shard %d: want >= 0", *f.shard)
@@ -49,7 +50,11 @@ func (f *clusterFlags) check(fs *flag.FlagSet) error {
 	var set []string
 	fs.Visit(func(fl *flag.Flag) {
 		switch fl.Name {
-		case "advertise", "id", "cluster", "shard", "etcd-ttl":
+		case "advertise":
+			if !raft {
+				set = append(set, "--"+fl.Name)
+			}
+		case "id", "cluster", "shard", "etcd-ttl":
 			set = append(set, "--"+fl.Name)
 		}
 	})

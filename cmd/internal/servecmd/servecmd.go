@@ -3,7 +3,9 @@
 // in a directory, or memory), logging, serving until SIGINT or SIGTERM,
 // and a graceful stop: running requests finish, then the store closes.
 // With --etcd the server registers itself in etcd (pkg/cluster) once it
-// serves, and deregisters before it stops.
+// serves, and deregisters before it stops. With --raft-id (featurestore
+// only) the store is one replica of a raft group (pkg/replica; flags in
+// raft.go).
 package servecmd
 
 import (
@@ -36,11 +38,14 @@ type Service struct {
 	What     string       // what --dir holds, for its help: "features", "topology"
 	Role     cluster.Role // its role in etcd; graph servers also take --shard
 	Register func(srv *grpc.Server, st *store.Store)
+	// Raft adds the --raft-* flags: the store is then one replica of a
+	// raft group (pkg/replica) served by a replicated feature server.
+	Raft bool
 }
 
 // Features is cmd/featurestore: the FeatureStore service.
 var Features = Service{
-	Name: "featurestore", Listen: "127.0.0.1:7070", What: "features", Role: cluster.RoleFeatures,
+	Name: "featurestore", Listen: "127.0.0.1:7070", What: "features", Role: cluster.RoleFeatures, Raft: true,
 	Register: func(srv *grpc.Server, st *store.Store) {
 		rpcpb.RegisterFeatureStoreServer(srv, rpc.NewFeatureServer(st.Features))
 	},
@@ -80,10 +85,17 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the server's life to this file")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://ADDR/metrics (host:port; empty: none)")
 	cf := addClusterFlags(fs, svc)
+	rf := &raftFlags{}
+	if svc.Raft {
+		rf = addRaftFlags(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := cf.check(fs); err != nil {
+	if err := cf.check(fs, rf.enabled()); err != nil {
+		return err
+	}
+	if err := rf.check(fs, *dir); err != nil {
 		return err
 	}
 	stopProfile, err := promserve.StartCPUProfile(*cpuProfile)
@@ -135,7 +147,27 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 		return err
 	}
 	srv := grpc.NewServer(opts...)
-	svc.Register(srv, st)
+	if rf.enabled() {
+		addr, err := advertised(cf.advertise, lis.Addr())
+		if err != nil {
+			lis.Close()
+			return err
+		}
+		rep, err := rf.open(st, *dir, addr, log)
+		if err != nil {
+			lis.Close()
+			return err
+		}
+		defer func() { // after the server stopped, before the store closes
+			if err := rep.Close(); err != nil {
+				log.Error("close raft replica", "err", err)
+			}
+		}()
+		closeServer := registerReplica(srv, rep) // registers now
+		defer closeServer()
+	} else {
+		svc.Register(srv, st)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	log.Info(svc.Name+" serving", "addr", lis.Addr().String(), "store", storage)
