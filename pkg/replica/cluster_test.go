@@ -33,11 +33,12 @@ type node struct {
 // cluster is a raft group of real members in one process: TCP transports
 // on loopback, raft-boltdb and Pebble under t.TempDir().
 type cluster struct {
-	t     testing.TB
-	nodes []*node
-	opts  Options  // template: timeouts, snapshot settings
-	svc   []string // members' service addresses; default "svc-<id>"
-	lock  sync.Mutex
+	t      testing.TB
+	nodes  []*node
+	opts   Options              // template: timeouts, snapshot settings
+	svc    []string             // members' service addresses; default "svc-<id>"
+	pebble *pebblestore.Options // default: small caches and memtables
+	lock   sync.Mutex
 }
 
 // mu guards stopping members against a concurrent writer.
@@ -76,13 +77,17 @@ func freeAddr(t testing.TB) string {
 // leader.
 func newCluster(t testing.TB, n int, opts Options) *cluster {
 	t.Helper()
-	return newClusterAt(t, n, opts, nil)
+	return newClusterAt(t, n, opts, nil, nil)
 }
 
-// newClusterAt is newCluster with the members' service addresses.
-func newClusterAt(t testing.TB, n int, opts Options, svc []string) *cluster {
+// newClusterAt is newCluster with the members' service addresses and
+// Pebble options (nil: the defaults of newCluster).
+func newClusterAt(t testing.TB, n int, opts Options, svc []string, pebble *pebblestore.Options) *cluster {
 	t.Helper()
-	c := &cluster{t: t, opts: opts, svc: svc}
+	if pebble == nil {
+		pebble = &pebblestore.Options{BlockCacheBytes: 1 << 20, MemTableBytes: 1 << 20, RowCacheBytes: 1 << 20, Logger: testLogger()}
+	}
+	c := &cluster{t: t, opts: opts, svc: svc, pebble: pebble}
 	base := t.TempDir()
 	for i := range n {
 		c.nodes = append(c.nodes, &node{id: fmt.Sprintf("r%d", i), raftAddr: freeAddr(t), dir: filepath.Join(base, fmt.Sprintf("r%d", i))})
@@ -111,7 +116,7 @@ func (c *cluster) peers() []Peer {
 func (c *cluster) start(i int) {
 	c.t.Helper()
 	n := c.nodes[i]
-	st, err := pebblestore.Open(filepath.Join(n.dir, "store"), &pebblestore.Options{BlockCacheBytes: 1 << 20, MemTableBytes: 1 << 20, RowCacheBytes: 1 << 20, Logger: testLogger()})
+	st, err := pebblestore.Open(filepath.Join(n.dir, "store"), c.pebble)
 	if err != nil {
 		c.t.Fatal(err)
 	}
