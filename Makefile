@@ -38,14 +38,17 @@ bench:
 
 # Static binaries for the container images (docker/Dockerfile, FROM
 # scratch): the servers and gnnctl in pure Go, the trainer with
-# OpenBLAS linked in statically.
+# OpenBLAS linked in statically, and etcd v3.7.3 for the compose cluster
+# (built from its own module in deploy/etcd: GNNScale's binaries link only
+# etcd's client).
 static:
 	@scripts/deps.sh build
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/static/ ./cmd/featurestore ./cmd/graphstore ./cmd/gnnctl
 	$(GO) build -trimpath -tags netgo,osusergo -ldflags '-linkmode external -extldflags "-static"' -o bin/static/ ./cmd/trainer
+	cd deploy/etcd && CGO_ENABLED=0 $(GO) build -trimpath -o ../../bin/static/etcd go.etcd.io/etcd/server/v3
 
 images: static
-	docker-compose build
+	docker-compose --profile tools build
 
 # The cluster on this Docker host (docker-compose.yml): two feature-server
 # replicas, two graph-server shards and a trainer training make run's job

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # The docker-compose launch end to end (make compose-test): static
-# binaries, images, then docker-compose.yml's servers under a fresh
-# project name (its own network and volumes) and its trainer run twice:
+# binaries, images, then docker-compose.yml's etcd and servers under a
+# fresh project name (its own network and volumes) and its trainer run
+# twice, finding the servers through etcd:
 #   1. prepares the data (the book in the trainer's volume, the rows on
 #      both feature-server replicas, the topology cut over two graph
-#      servers, each server in its own Pebble volume) and trains;
+#      servers, each server in its own Pebble volume), writes the
+#      partition map to etcd and trains; `gnnctl status --etcd` must then
+#      list the four members and the map;
 #   2. reuses it all, and one feature server is killed (SIGKILL) while it
-#      trains: its reads must move to the other replica.
+#      trains: its reads must move to the other replica; afterwards its
+#      lease must end, taking it out of the member list.
 # Fails unless both runs exit 0, the first wrote and the second kept the
-# data, both trained from the servers, the second saw the dead replica,
-# and both report the same test accuracy. Removes the project's containers
-# and volumes at the end. Logs: bench/out/compose/run-{1,2}.log.
+# data, both trained from the servers found in etcd, the second saw the
+# dead replica, and both report the same test accuracy. Removes the
+# project's containers and volumes at the end. Logs:
+# bench/out/compose/{run-1,run-2,status-1,status-2}.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/compose
@@ -19,7 +24,7 @@ project=gnnscale-smoke-$$
 dc() { docker-compose -p "$project" "$@"; }
 trap 'dc down -v >/dev/null 2>&1 || true' EXIT
 make images
-dc up -d featurestore-0 featurestore-1 graphstore-0 graphstore-1 >"$out/up.log" 2>&1
+dc up -d etcd featurestore-0 featurestore-1 graphstore-0 graphstore-1 >"$out/up.log" 2>&1
 die() { echo "compose_smoke: $*" >&2; exit 1; }
 acc=()
 for i in 1 2; do
@@ -41,12 +46,28 @@ for i in 1 2; do
   want=wrote
   [ "$i" = 2 ] && want=kept
   grep -q "^$want /data/gas" "$log" || die "run $i did not say '$want /data/gas' (log: $log)"
+  grep -q 'servers from etcd.*feature_server=featurestore-0:7070|featurestore-1:7070 graph_server=graphstore-0:7071,graphstore-1:7071' "$log" ||
+    die "run $i did not find the servers in etcd (log: $log)"
   grep -q 'gas store opened.*feature_server=featurestore-0:7070|featurestore-1:7070 graph_server=graphstore-0:7071,graphstore-1:7071' "$log" ||
     die "run $i did not train from the servers (log: $log)"
+  grep -q 'partition map written' "$log" || die "run $i wrote no partition map to etcd (log: $log)"
   if [ "$i" = 2 ]; then
-    grep -q 'feature server replica unavailable.*addr=featurestore-0:7070' "$log" ||
+    grep -Eq '(feature server replica unavailable.*addr=featurestore-0:7070|server left the cluster.*addr=featurestore-0:7070)' "$log" ||
       die "run 2 did not report reads leaving the killed replica (log: $log)"
   fi
+  # The member list: all four after run 1; after run 2, the killed
+  # server's lease (3 s) must end.
+  members=4
+  [ "$i" = 2 ] && members=3
+  status=$out/status-$i.log
+  for _ in $(seq 30); do
+    dc run --rm -T gnnctl status --etcd etcd:2379 >"$status" 2>&1 || true
+    grep -q "^members of cluster gnnscale (etcd etcd:2379): $members\$" "$status" && break
+    sleep 1
+  done
+  grep -q "^members of cluster gnnscale (etcd etcd:2379): $members\$" "$status" ||
+    die "gnnctl status after run $i does not list $members members (log: $status)"
+  grep -q 'features: .*featurestore-0:7070' "$status" || die "gnnctl status after run $i shows no partition map (log: $status)"
   a=$(grep -o 'test accuracy [0-9.]*' "$log" | tail -1)
   [ -n "$a" ] || die "run $i reported no test accuracy (log: $log)"
   acc+=("$a")
@@ -55,4 +76,4 @@ done
 [ "${acc[0]}" = "${acc[1]}" ] || die "the runs differ: ${acc[0]} vs ${acc[1]}"
 [ "$(dc ps -q featurestore-0 | xargs docker inspect -f '{{.State.Running}}')" = false ] ||
   die "featurestore-0 was not killed"
-echo "compose_smoke: ok (run 2 trained through a feature server killed mid-run)" >&2
+echo "compose_smoke: ok (servers found through etcd; run 2 trained through a feature server killed mid-run, whose lease then ended)" >&2
