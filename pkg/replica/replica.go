@@ -141,10 +141,12 @@ func (r *Replica) Features() *store.Features { return r.features }
 func (r *Replica) Close() error {
 	r.closeOnce.Do(func() {
 		close(r.stop)
-		<-r.done
+		// Shutdown first: it fails the futures of writes (and of an
+		// announcement) still waiting, so nothing below waits on them.
 		if err := r.raft.Shutdown().Error(); err != nil {
 			r.closeErr = fmt.Errorf("replica: shutdown: %w", err)
 		}
+		<-r.done
 		// Close drops the listener only; the pooled connections to the
 		// other members are closed here, which ends their handlers.
 		r.trans.CloseStreams()
@@ -305,8 +307,11 @@ func (r *Replica) readable(op string, key store.Key) error {
 
 // CreateAttr implements store.FeatureBackend.
 func (r *Replica) CreateAttr(ctx context.Context, info store.AttrInfo) error {
-	if _, err := r.local.Info(ctx, info.Key); err == nil {
-		return store.ErrExists // rejected before it enters the log
+	// The leader's store has every committed entry applied, so it can
+	// refuse before the log; a follower's may be behind and leaves the
+	// decision to the leader.
+	if _, err := r.local.Info(ctx, info.Key); err == nil && r.IsLeader() {
+		return store.ErrExists
 	}
 	_, err := r.write(ctx, &command{op: opCreate, key: info.Key, rows: info.Rows, cols: info.Cols})
 	return err
@@ -314,8 +319,8 @@ func (r *Replica) CreateAttr(ctx context.Context, info store.AttrInfo) error {
 
 // DropAttr implements store.FeatureBackend.
 func (r *Replica) DropAttr(ctx context.Context, key store.Key) error {
-	if _, err := r.local.Info(ctx, key); err != nil {
-		return bare(err)
+	if _, err := r.local.Info(ctx, key); err != nil && r.IsLeader() {
+		return bare(err) // refused before the log, as in CreateAttr
 	}
 	_, err := r.write(ctx, &command{op: opDrop, key: key})
 	return err
@@ -330,7 +335,9 @@ func (r *Replica) Attrs(ctx context.Context) ([]store.AttrInfo, error) {
 }
 
 // Table implements store.FeatureBackend: the attribute as the local store
-// knows it.
+// knows it. Writes are validated against it, so on a follower that has
+// not applied an attribute's Create yet, a write to it fails with
+// ErrNotFound rather than reaching the leader.
 func (r *Replica) Table(ctx context.Context, key store.Key) (store.FeatureTable, error) {
 	if err := r.readable("info", key); err != nil {
 		return nil, err
