@@ -133,8 +133,11 @@ func getUint64(s raft.StableStore, key []byte) (uint64, error) {
 	return v, nil
 }
 
-// isNotFound reports raft-boltdb's missing key.
-func isNotFound(err error) bool { return errors.Is(err, raftboltdb.ErrKeyNotFound) }
+// isNotFound reports a missing key: raft-boltdb's ErrKeyNotFound, or the
+// same text from raft.InmemStore (tests), which has no sentinel.
+func isNotFound(err error) bool {
+	return errors.Is(err, raftboltdb.ErrKeyNotFound) || err != nil && err.Error() == raftboltdb.ErrKeyNotFound.Error()
+}
 
 // Apply implements raft.FSM; it returns nil or the command's error.
 func (f *fsm) Apply(l *raft.Log) any {
