@@ -176,6 +176,25 @@ func (r *Replica) Leader() (id, serviceAddr string) {
 	return string(lid), r.fsm.member(string(lid))
 }
 
+// WaitLeader blocks until the group has a leader this member knows of
+// (itself included), or ctx ends.
+func (r *Replica) WaitLeader(ctx context.Context) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if id, _ := r.Leader(); id != "" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("replica: waiting for a leader: %w", ctx.Err())
+		case <-r.stop:
+			return store.ErrClosed
+		case <-tick.C:
+		}
+	}
+}
+
 // AppliedIndex returns the index of the last log entry applied to the
 // local store. A write's index is at most the writer's AppliedIndex
 // right after it returned.
