@@ -19,8 +19,8 @@ type Config struct {
 	// "<model>-<dataset>".
 	Name string `yaml:"name"`
 	// Mode is the training mode: "gas" (GNNAutoScale mini-batches with
-	// historical embeddings, the default; see GAS) or "full" (full-batch).
-	// Later: "neighbor".
+	// historical embeddings, the default; see GAS), "full" (full-batch)
+	// or "neighbor" (PyG NeighborLoader mini-batches; see Neighbor).
 	Mode string `yaml:"mode"`
 	// Seed is the first seed; a run with N seeds uses Seed..Seed+N-1.
 	Seed uint64 `yaml:"seed"`
@@ -34,6 +34,8 @@ type Config struct {
 	Output  OutputConfig  `yaml:"output"`
 	// GAS configures mode gas (pkg/train/gas_config.go).
 	GAS GASConfig `yaml:"gas"`
+	// Neighbor configures mode neighbor (pkg/train/neighbor.go).
+	Neighbor NeighborConfig `yaml:"neighbor"`
 	// Cluster finds the servers in etcd (pkg/train/gas_cluster.go).
 	Cluster ClusterConfig `yaml:"cluster"`
 }
@@ -127,6 +129,7 @@ func (c *Config) EnsureDefaults() {
 	}
 	c.GAS.EnsureDefaults()
 	c.Model.EnsureDefaults()
+	c.Neighbor.ensureDefaults(c.Model.Layers)
 	if c.Optim.Name == "" {
 		c.Optim.Name = "adam"
 	}
@@ -169,7 +172,7 @@ func (c *Config) Validate() error {
 		c.GAS.validate(bad, c.Model.Name)
 		c.Cluster.validate(bad, &c.GAS)
 	case "neighbor":
-		bad("mode: %q is not implemented yet (only full, gas)", c.Mode)
+		c.Neighbor.validate(bad)
 	default:
 		bad("mode: %q is not one of full, gas, neighbor", c.Mode)
 	}

@@ -52,7 +52,7 @@ func TestParseOverrides(t *testing.T) {
 }
 
 func TestValidateReportsEverything(t *testing.T) {
-	c, err := Parse([]byte("mode: neighbor\nmodel: {name: gcn, dropout: 2}\noptim: {name: rmsprop, lr: -1}\ntrain: {epochs: -3}\n"), nil)
+	c, err := Parse([]byte("mode: minibatch\nneighbor: {fanouts: [0], batch_size: -1}\nmodel: {name: gcn, dropout: 2}\noptim: {name: rmsprop, lr: -1}\ntrain: {epochs: -3}\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,10 @@ import (
 type Data struct {
 	Name string
 	Adj  *ad.Sparse
-	X    *tensor.Dense
+	// CSC is the graph Adj was built from (in-neighbours, duplicate edges
+	// removed), for samplers; Adj shares its arrays.
+	CSC *graph.CSC
+	X   *tensor.Dense
 	// XSparse is X's sparse form when X is mostly zeros (bag-of-words
 	// features), nil otherwise; layers then multiply it with SpMM.
 	XSparse    *ad.Sparse
@@ -97,7 +100,7 @@ func FromDataset(ds *dataset.Dataset, normalize bool) (*Data, error) {
 		x = NormalizeFeatures(x)
 	}
 	d := &Data{
-		Name: ds.Name, Adj: adj, X: x, Labels: ds.Labels, NumClasses: ds.NumClasses,
+		Name: ds.Name, Adj: adj, CSC: &csc, X: x, Labels: ds.Labels, NumClasses: ds.NumClasses,
 		Split: ds.Split, NumEdges: int64(adj.NNZ()),
 	}
 	if density(x) < sparseBelow {

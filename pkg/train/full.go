@@ -75,6 +75,40 @@ func NewOptimizer(c OptimConfig, m models.Model) (optim.Optimizer, error) {
 // holds the parameters of the selected epoch. onEpoch, if not nil, is
 // called after every epoch.
 func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backend, onEpoch func(Epoch)) (*SeedResult, models.Model, error) {
+	var x *ad.Var
+	return fit(ctx, cfg, d, seed, b, onEpoch, func(ctx context.Context, tp *ad.Tape, m models.Model, opt optim.Optimizer, epoch int) (float64, error) {
+		if x == nil {
+			x = d.Input(tp)
+		}
+		tp.SetTraining(true)
+		out := m.Forward(tp, d.Adj, x)
+		return step(tp, cfg, m, opt, tp.CrossEntropy(out, d.Labels, d.Split.Train)), nil
+	})
+}
+
+// epochFunc trains m for one epoch (one step full-batch, a pass over the
+// mini-batches otherwise) and returns the epoch's training loss.
+type epochFunc func(ctx context.Context, tp *ad.Tape, m models.Model, opt optim.Optimizer, epoch int) (float64, error)
+
+// step back-propagates loss, clips the gradients as configured, updates
+// the parameters and resets the tape. It returns the loss's value.
+func step(tp *ad.Tape, cfg *Config, m models.Model, opt optim.Optimizer, loss *ad.Var) float64 {
+	v := float64(loss.Scalar())
+	opt.ZeroGrad()
+	tp.Backward(loss)
+	if cfg.Optim.GradClip > 0 {
+		optim.ClipGradNorm(m.Params(), cfg.Optim.GradClip)
+	}
+	opt.Step()
+	tp.Reset()
+	return v
+}
+
+// fit is the training loop FullBatch and NeighborBatch share: a fresh
+// model, trainEpoch for every epoch, evaluation on the whole graph every
+// cfg.Train.EvalEvery epochs, model selection and early stopping (see
+// FullBatch).
+func fit(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backend, onEpoch func(Epoch), trainEpoch epochFunc) (*SeedResult, models.Model, error) {
 	if len(d.Split.Valid) == 0 {
 		return nil, nil, fmt.Errorf("train: dataset %s: split %q has no validation nodes; model selection needs them", d.Name, d.Split.Name)
 	}
@@ -91,23 +125,15 @@ func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels
 	res := &SeedResult{Seed: seed, ValAcc: -1, ValLoss: math.Inf(1)}
 	byLoss := cfg.Train.Select == SelectValLoss
 	tp := ad.New(b, ad.WithSeed(seed))
-	x := d.Input(tp)
 	for epoch := 1; epoch <= cfg.Train.Epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
 		start := time.Now()
-		tp.SetTraining(true)
-		out := m.Forward(tp, d.Adj, x)
-		loss := tp.CrossEntropy(out, d.Labels, d.Split.Train)
-		lossValue := float64(loss.Scalar())
-		opt.ZeroGrad()
-		tp.Backward(loss)
-		if cfg.Optim.GradClip > 0 {
-			optim.ClipGradNorm(params, cfg.Optim.GradClip)
+		lossValue, err := trainEpoch(ctx, tp, m, opt, epoch)
+		if err != nil {
+			return nil, nil, fmt.Errorf("train: seed %d epoch %d: %w", seed, epoch, err)
 		}
-		opt.Step()
-		tp.Reset()
 		ep := Epoch{Seed: seed, Epoch: epoch, Loss: lossValue, EpochSeconds: time.Since(start).Seconds(),
 			TrainAcc: math.NaN(), ValAcc: math.NaN(), TestAcc: math.NaN(), ValLoss: math.NaN()}
 		if math.IsNaN(lossValue) || math.IsInf(lossValue, 0) {

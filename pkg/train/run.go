@@ -102,7 +102,11 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 	for i := 0; i < o.Seeds; i++ {
 		seed := cfg.Seed + uint64(i)
 		bar := newProgress(o.Progress, o.Terminal, fmt.Sprintf("seed %d/%d", i+1, o.Seeds), cfg.Train.Epochs)
-		res, m, err := FullBatch(ctx, cfg, d, seed, b, func(e Epoch) {
+		train := FullBatch
+		if cfg.Mode == "neighbor" {
+			train = NeighborBatch
+		}
+		res, m, err := train(ctx, cfg, d, seed, b, func(e Epoch) {
 			all = append(all, e)
 			if err := enc.Encode(jsonEpoch(e)); err != nil {
 				log.Warn("metrics write failed", "err", err)

@@ -216,6 +216,14 @@ func (t *Tape) dropSparse(x *Var, p float64) *Var {
 			t.sparseDense = make(map[*Sparse]*tensor.Dense)
 			t.sparseUsed = make(map[*Sparse]bool)
 		}
+		// A new feature matrix (mini-batches bring one per step): forget
+		// the buffers of those not in use in this step, or they would
+		// pile up, one per batch ever seen.
+		for s := range t.sparseDense {
+			if !t.sparseUsed[s] {
+				delete(t.sparseDense, s)
+			}
+		}
 		t.sparseDense[x.sparse] = y
 	}
 	t.sparseUsed[x.sparse] = true

@@ -41,9 +41,10 @@ func (t *Tape) ConcatRows(xs ...*Var) *Var {
 
 // ForgetSparseInputs drops the dense buffers the tape keeps for the
 // dropout of sparse inputs (one per feature matrix, reused across steps
-// when the same matrix comes back). A mini-batch trainer whose features
-// are a fresh matrix every step calls it after Reset, or the buffers of
-// past batches accumulate.
+// when the same matrix comes back). The tape also drops, when a new
+// matrix comes, the buffers of those not used since the last Reset, so a
+// mini-batch loop with a fresh matrix every step holds one; this frees
+// that one too.
 func (t *Tape) ForgetSparseInputs() {
 	clear(t.sparseDense)
 	clear(t.sparseUsed)

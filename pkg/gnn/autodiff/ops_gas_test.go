@@ -2,6 +2,7 @@ package autodiff_test
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
@@ -116,4 +117,33 @@ func TestReuseSparseInput(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSparseInputBuffersDoNotPileUp: dropout of a fresh sparse input every
+// step (mini-batches) keeps one dense buffer, not one per input ever seen.
+func TestSparseInputBuffersDoNotPileUp(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	tp := ad.New(backends()[0], ad.WithSeed(1))
+	tp.SetTraining(true)
+	const rows, cols, steps = 512, 1024, 40 // 2 MiB per dense buffer
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range steps {
+		x := gnntest.RandDense(r, rows, cols)
+		for i := range x.Data {
+			if i%7 != 0 {
+				x.Data[i] = 0
+			}
+		}
+		tp.Dropout(tp.ConstSparse(x, ad.FeatureCSR(x)), 0.5)
+		tp.Reset()
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if grown > 16<<20 {
+		t.Fatalf("heap grew by %d MiB over %d steps (%d MiB of dense buffers if each input kept one)", grown>>20, steps, steps*rows*cols*4>>20)
+	}
+	runtime.KeepAlive(tp)
 }

@@ -1,0 +1,122 @@
+package train
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
+)
+
+func neighborConfig(t *testing.T, model string, sets ...string) *Config {
+	t.Helper()
+	cfg := smallConfig(t, model)
+	cfg.Mode = "neighbor"
+	cfg.Neighbor = NeighborConfig{Fanouts: []int{5, 5}, BatchSize: 32}
+	for _, s := range sets {
+		k, v, _ := strings.Cut(s, "=")
+		switch k {
+		case "workers":
+			cfg.Neighbor.Workers = int(v[0] - '0')
+		case "all":
+			cfg.Neighbor.Fanouts = []int{-1, -1}
+			cfg.Neighbor.BatchSize = 1 << 20
+			cfg.Model.Dropout = 0
+		}
+	}
+	cfg.EnsureDefaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestNeighborBatchLearns: neighbour-sampled mini-batches train every
+// model kind well above chance (4 classes), and the result does not
+// depend on the number of sampling workers.
+func TestNeighborBatchLearns(t *testing.T) {
+	ctx := context.Background()
+	for _, model := range []string{"sage", "gcn", "gat", "gin"} {
+		t.Run(model, func(t *testing.T) {
+			var losses [2][]float64
+			var res [2]*SeedResult
+			for i, w := range []string{"workers=1", "workers=3"} {
+				cfg := neighborConfig(t, model, w)
+				d, err := LoadData(ctx, cfg.Dataset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, _, err := NeighborBatch(ctx, cfg, d, 3, cpu.New(), func(e Epoch) { losses[i] = append(losses[i], e.Loss) })
+				if err != nil {
+					t.Fatal(err)
+				}
+				res[i] = r
+			}
+			if res[0].ValAcc < 0.6 || res[0].TestAcc < 0.6 {
+				t.Errorf("val %.3f test %.3f, want both >= 0.6 (chance 0.25)", res[0].ValAcc, res[0].TestAcc)
+			}
+			if losses[0][len(losses[0])-1] >= losses[0][0] {
+				t.Errorf("loss went from %v to %v", losses[0][0], losses[0][len(losses[0])-1])
+			}
+			for e := range losses[0] {
+				if losses[0][e] != losses[1][e] {
+					t.Fatalf("epoch %d: loss %v with 1 sampling worker, %v with 3", e+1, losses[0][e], losses[1][e])
+				}
+			}
+		})
+	}
+}
+
+// TestNeighborAllEqualsFull: sampling every neighbour over as many hops
+// as the model has layers, with one batch holding every training node
+// and no dropout, a SAGE epoch's loss is the full-batch loss (the seeds'
+// outputs see exactly their full 2-hop neighbourhoods), for the first
+// epoch (same initial parameters) and, since each epoch is one identical
+// step, for every epoch after.
+func TestNeighborAllEqualsFull(t *testing.T) {
+	ctx := context.Background()
+	cfg := neighborConfig(t, "sage", "all=1")
+	cfg.Train.Epochs = 5
+	d, err := LoadData(ctx, cfg.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb, full []float64
+	if _, _, err := NeighborBatch(ctx, cfg, d, 5, cpu.New(), func(e Epoch) { nb = append(nb, e.Loss) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := FullBatch(ctx, cfg, d, 5, cpu.New(), func(e Epoch) { full = append(full, e.Loss) }); err != nil {
+		t.Fatal(err)
+	}
+	for e := range full {
+		if math.Abs(nb[e]-full[e]) > 1e-5*math.Abs(full[e]) {
+			t.Errorf("epoch %d: neighbour loss %.7f, full-batch %.7f", e+1, nb[e], full[e])
+		}
+	}
+}
+
+func TestNeighborConfigErrors(t *testing.T) {
+	for _, tt := range []struct{ sets, want string }{
+		{"neighbor.fanouts=[]", "neighbor.fanouts: empty"},
+		{"neighbor.fanouts=[10, 0]", "neighbor.fanouts[1]: 0"},
+		{"neighbor.fanouts=[-2]", "neighbor.fanouts[0]: -2"},
+		{"neighbor.batch_size=-1", "neighbor.batch_size: -1"},
+		{"neighbor.workers=-1", "neighbor.workers: -1"},
+	} {
+		c, err := Parse([]byte("mode: neighbor\ndataset: {name: x, generator: sbm}\nmodel: {name: sage}\n"), []string{tt.sets})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Validate = %v, want an error naming %q", tt.sets, err, tt.want)
+		}
+	}
+	c, err := Parse([]byte("mode: neighbor\ndataset: {name: x, generator: sbm}\nmodel: {name: sage, layers: 3}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Neighbor.Fanouts) != 3 || c.Neighbor.Fanouts[2] != 10 || c.Neighbor.BatchSize != 1024 {
+		t.Errorf("defaults: %+v, want 10 per layer and batch 1024", c.Neighbor)
+	}
+}
