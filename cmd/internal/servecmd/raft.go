@@ -21,6 +21,7 @@ import (
 // (pkg/replica). Without --raft-id the server is not replicated.
 type raftFlags struct {
 	id, bind, advertise, dir, peers string
+	snapshotThreshold, trailingLogs uint64
 }
 
 func addRaftFlags(fs *flag.FlagSet) *raftFlags {
@@ -29,6 +30,8 @@ func addRaftFlags(fs *flag.FlagSet) *raftFlags {
 	fs.StringVar(&f.bind, "raft-addr", "", "`host:port` the raft transport listens on (needs --raft-id)")
 	fs.StringVar(&f.advertise, "raft-advertise", "", "`host:port` the other replicas reach the raft transport at (default --raft-addr)")
 	fs.StringVar(&f.dir, "raft-dir", "", "`directory` of the raft log and snapshots (default DIR/raft with --dir; required without)")
+	fs.Uint64Var(&f.snapshotThreshold, "raft-snapshot-threshold", 8192, "take a snapshot (a copy of the whole store) every `N` writes; raise it for large stores, at the cost of a longer raft log")
+	fs.Uint64Var(&f.trailingLogs, "raft-trailing-logs", 10240, "writes kept in the raft log behind a snapshot: a replica behind by fewer catches up from the log, one behind by more receives a snapshot")
 	fs.StringVar(&f.peers, "raft-peers", "", "the initial group, this replica included: `id=host:port,...` (raft addresses); bootstraps the group on first start, ignored once the raft directory holds state")
 	return f
 }
@@ -56,6 +59,9 @@ func (f *raftFlags) check(fs *flag.FlagSet, dir string) error {
 	}
 	if f.dir == "" && dir == "" {
 		bad = append(bad, "--raft-id without --dir needs --raft-dir")
+	}
+	if f.snapshotThreshold < 1 || f.trailingLogs < 1 {
+		bad = append(bad, "--raft-snapshot-threshold and --raft-trailing-logs must be >= 1")
 	}
 	if f.peers != "" {
 		peers, err := replica.ParsePeers(f.peers)
@@ -88,6 +94,7 @@ func (f *raftFlags) open(st *store.Store, dir, serviceAddr string, log *slog.Log
 	rep, err := replica.Open(st.Features, replica.Options{
 		ID: f.id, Bind: f.bind, Advertise: f.advertise, Dir: rdir, Peers: peers,
 		ServiceAddr: serviceAddr, Volatile: dir == "", Logger: log,
+		SnapshotThreshold: f.snapshotThreshold, TrailingLogs: f.trailingLogs,
 	})
 	if err != nil {
 		return nil, err

@@ -105,6 +105,7 @@ func TestRaftFlagErrors(t *testing.T) {
 		{Features, []string{"--raft-id", "a", "--raft-addr", "127.0.0.1:1", "--dir", dir, "--raft-peers", "a"}, "want id=host:port"},
 		{Features, []string{"--raft-id", "a", "--raft-addr", "127.0.0.1:1", "--dir", dir, "--raft-peers", "b=127.0.0.1:2"}, "does not include this member"},
 		{Graph, []string{"--raft-id", "a"}, "not defined"},
+		{Features, []string{"--raft-id", "a", "--raft-addr", "127.0.0.1:1", "--dir", dir, "--raft-trailing-logs", "0"}, "must be >= 1"},
 	} {
 		var out bytes.Buffer
 		err := Run(context.Background(), tt.svc, append([]string{"--listen", "127.0.0.1:0"}, tt.args...), &out, nil)
