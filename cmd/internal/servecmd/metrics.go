@@ -3,8 +3,24 @@ package servecmd
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/gnnscale/gnnscale/pkg/replica"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 )
+
+// registerRaft exports a raft replica's applied index and role.
+func registerRaft(reg prometheus.Registerer, r *replica.Replica) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gnnscale_raft_applied_index", Help: "Index of the last raft log entry applied to this replica's store."},
+			func() float64 { return float64(r.AppliedIndex()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gnnscale_raft_leader", Help: "1 while this replica leads its raft group, else 0."},
+			func() float64 {
+				if r.IsLeader() {
+					return 1
+				}
+				return 0
+			}),
+	)
+}
 
 // registerPebble exports the Pebble store's cache and disk figures.
 func registerPebble(reg prometheus.Registerer, b *pebblestore.Backend) {

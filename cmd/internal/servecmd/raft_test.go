@@ -93,6 +93,28 @@ func TestRaftGroup(t *testing.T) {
 	read(addrs[0], index, []int64{0, 8}, tensor.FromSlice(2, 3, []float32{4, 5, 6, 4, 5, 6}))
 }
 
+// TestRaftMetrics: a replica exports its applied index and whether it
+// leads (a group of one leads itself).
+func TestRaftMetrics(t *testing.T) {
+	maddr, raddr := freeAddr(t), freeAddr(t)
+	addr, stop := start(t, Features, "--dir", t.TempDir(), "--metrics", maddr,
+		"--raft-id", "fs0", "--raft-addr", raddr, "--raft-peers", "fs0="+raddr)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if err := dialFeatures(t, addr).Create(context.Background(), store.AttrInfo{Key: store.Key{Name: "x"}, Rows: 1, Cols: 1}); err != nil {
+		t.Fatal(err)
+	}
+	text := scrape(t, maddr)
+	for _, want := range []string{"gnnscale_raft_leader 1", "gnnscale_raft_applied_index "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
 func TestRaftFlagErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range []struct {

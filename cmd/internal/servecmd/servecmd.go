@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 
 	"github.com/gnnscale/gnnscale/cmd/internal/promserve"
@@ -130,8 +131,9 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 	}()
 
 	opts := rpc.ServerOptions()
+	var reg *prometheus.Registry // with --metrics
 	if *metricsAddr != "" {
-		reg := promserve.NewRegistry()
+		reg = promserve.NewRegistry()
 		if pb, ok := st.Backend().(*pebblestore.Backend); ok {
 			registerPebble(reg, pb)
 		}
@@ -163,6 +165,9 @@ func Run(ctx context.Context, svc Service, args []string, stderr io.Writer, read
 				log.Error("close raft replica", "err", err)
 			}
 		}()
+		if reg != nil {
+			registerRaft(reg, rep)
+		}
 		closeServer := registerReplica(srv, rep) // registers now
 		defer closeServer()
 	} else {

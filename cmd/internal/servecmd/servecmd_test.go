@@ -163,16 +163,7 @@ func TestMetrics(t *testing.T) {
 	if err := fs.Get(ctx, key, []int64{2}, tensor.New(1, 2)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("get of an absent row: %v", err)
 	}
-	resp, err := http.Get("http://" + maddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(body)
+	text := scrape(t, maddr)
 	for _, want := range []string{
 		`gnnscale_rpc_calls_total{code="OK",method="/gnnscale.v1.FeatureStore/GetRows"} 1`,
 		`gnnscale_rpc_calls_total{code="NotFound",method="/gnnscale.v1.FeatureStore/GetRows"} 1`,
@@ -186,4 +177,19 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
+}
+
+// scrape returns the text of the metrics served at maddr.
+func scrape(t *testing.T, maddr string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + maddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }
