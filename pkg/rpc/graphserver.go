@@ -29,6 +29,8 @@ type GraphServer struct {
 	mu   sync.RWMutex
 	incs map[store.EdgeType]uint64
 	next uint64
+
+	hops hopPools // SampleHop's samplers, per edge type
 }
 
 // NewGraphServer returns a server over gs.
@@ -116,6 +118,7 @@ func (s *GraphServer) PutTopology(stream rpcpb.GraphStore_PutTopologyServer) err
 	}
 	s.incs[et] = s.next
 	s.next++
+	s.hops.forget(et)
 	return stream.SendAndClose(&rpcpb.PutTopologyResponse{})
 }
 
@@ -164,6 +167,7 @@ func (s *GraphServer) DropEdges(ctx context.Context, req *rpcpb.DropEdgesRequest
 		return nil, toStatus(err)
 	}
 	delete(s.incs, et)
+	s.hops.forget(et)
 	return &rpcpb.DropEdgesResponse{}, nil
 }
 
@@ -204,11 +208,8 @@ func (s *GraphServer) Neighbors(ctx context.Context, req *rpcpb.NeighborsRequest
 	et := edgeTypeFromPB(req.Type)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if req.Incarnation != 0 {
-		if cur, ok := s.incs[et]; !ok || cur != req.Incarnation {
-			return nil, toStatus(&store.Error{Op: op, Key: et.String(), Row: store.NoRow,
-				Err: fmt.Errorf("%w: edge type was dropped or replaced (incarnation %d is gone)", store.ErrNotFound, req.Incarnation)})
-		}
+	if err := s.checkIncarnation(op, et, req.Incarnation); err != nil {
+		return nil, toStatus(err)
 	}
 	var adj graph.Adjacency
 	if err := s.gs.Neighbors(ctx, et, req.Nodes, &adj); err != nil {
@@ -218,4 +219,18 @@ func (s *GraphServer) Neighbors(ctx context.Context, req *rpcpb.NeighborsRequest
 	// else writes them before the response is marshalled).
 	return &rpcpb.NeighborsResponse{Indptr: leBytes(adj.Indptr), Nbrs: leBytes(adj.Nbrs), EdgeId: leBytes(adj.EdgeID),
 		Weight: leBytes(adj.Weight), Time: leBytes(adj.Time)}, nil
+}
+
+// checkIncarnation fails with store.ErrNotFound when a request names an
+// incarnation of et (inc != 0) that was dropped or replaced. s.mu must be
+// held.
+func (s *GraphServer) checkIncarnation(op string, et store.EdgeType, inc uint64) error {
+	if inc == 0 {
+		return nil
+	}
+	if cur, ok := s.incs[et]; !ok || cur != inc {
+		return &store.Error{Op: op, Key: et.String(), Row: store.NoRow,
+			Err: fmt.Errorf("%w: edge type was dropped or replaced (incarnation %d is gone)", store.ErrNotFound, inc)}
+	}
+	return nil
 }

@@ -7,7 +7,9 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
@@ -87,6 +89,71 @@ func FuzzPutTopology(f *testing.F) {
 		info, ierr := g.EdgeInfo(context.Background(), store.DefaultEdgeType)
 		if ierr != nil || int64(info.NumNodes) != nodes || info.NumEdges != edges {
 			t.Fatalf("accepted %d nodes %d edges, stored %+v (%v)", nodes, edges, info, ierr)
+		}
+	})
+}
+
+// FuzzSampleHop: any SampleHop request is answered with a well-formed
+// adjacency (one entry per frontier node, at most fanout neighbours each,
+// every neighbour a node of the graph) or refused; nothing panics.
+func FuzzSampleHop(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, int32(2), false, false, int32(0), []byte{}, []byte{}, uint64(1))
+	f.Add([]byte{9, 0, 9}, int32(-1), true, true, int32(2), []byte{5, 6, 7}, []byte{1, 1, 2}, uint64(7))
+	f.Add([]byte{200}, int32(-5), false, false, int32(9), []byte{1}, []byte{1, 2}, uint64(0))
+	local := store.NewGraph(memstore.New())
+	const n = 10
+	c := graph.Compressed{NumNodes: n, Indptr: []int64{0}}
+	for v := range n {
+		for k := range v % 4 * 2 { // degrees 0, 2, 4, 6
+			c.Indices = append(c.Indices, int32((v*3+k)%n))
+			c.Weight = append(c.Weight, float32(k%3))
+		}
+		c.Indptr = append(c.Indptr, int64(len(c.Indices)))
+	}
+	ei := store.FromCSC(graph.CSC{Compressed: c})
+	ei.Time = make([]int64, len(c.Indices))
+	for i := range ei.Time {
+		ei.Time[i] = int64(i % 7)
+	}
+	if err := local.PutEdges(context.Background(), store.DefaultEdgeType, ei); err != nil {
+		f.Fatal(err)
+	}
+	s := NewGraphServer(local)
+	f.Fuzz(func(t *testing.T, frontier []byte, fanout int32, replace, weighted bool, temporal int32, cutoff, tags []byte, seed uint64) {
+		req := &rpcpb.SampleHopRequest{Type: edgeTypeToPB(store.DefaultEdgeType), Fanout: fanout, Replace: replace,
+			Weighted: weighted, Temporal: temporal, Seed: seed}
+		for _, b := range frontier {
+			req.Frontier = append(req.Frontier, int32(b)-3) // some negative, some past n
+		}
+		for _, b := range cutoff {
+			req.Cutoff = append(req.Cutoff, int64(b))
+		}
+		for _, b := range tags {
+			req.Tags = append(req.Tags, int32(b))
+		}
+		resp, err := s.SampleHop(context.Background(), req)
+		if err != nil {
+			return
+		}
+		b, err := proto.Marshal(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var adj graph.Adjacency
+		adj.Reset()
+		r := &neighborsReply{dst: &adj, n: len(req.Frontier), info: store.EdgeInfo{NumNodes: n}}
+		if err := r.decode(b); err != nil {
+			t.Fatalf("the server's answer does not decode: %v", err)
+		}
+		for i := range req.Frontier {
+			if k := adj.Indptr[i+1] - adj.Indptr[i]; fanout >= 0 && k > int64(fanout) {
+				t.Fatalf("entry %d: %d neighbours for fanout %d", i, k, fanout)
+			}
+		}
+		for _, v := range adj.Nbrs {
+			if v < 0 || v >= n {
+				t.Fatalf("neighbour %d of a %d-node graph", v, n)
+			}
 		}
 	})
 }

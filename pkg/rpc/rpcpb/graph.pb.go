@@ -730,6 +730,131 @@ func (x *NeighborsResponse) GetTime() []byte {
 	return nil
 }
 
+type SampleHopRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Type  *EdgeType              `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// 0 means any incarnation (the current one).
+	Incarnation uint64  `protobuf:"varint,2,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
+	Frontier    []int32 `protobuf:"varint,3,rep,packed,name=frontier,proto3" json:"frontier,omitempty"`
+	// Neighbours per frontier node; -1 takes all of them.
+	Fanout  int32 `protobuf:"varint,4,opt,name=fanout,proto3" json:"fanout,omitempty"`
+	Replace bool  `protobuf:"varint,5,opt,name=replace,proto3" json:"replace,omitempty"`
+	// Proportional to edge weights (the edge type must have them).
+	Weighted bool `protobuf:"varint,6,opt,name=weighted,proto3" json:"weighted,omitempty"`
+	// 0: not temporal; 1: uniform among the neighbours at or before the
+	// entry's cutoff; 2: the latest of them (edge times; the edge type must
+	// have them).
+	Temporal int32 `protobuf:"varint,7,opt,name=temporal,proto3" json:"temporal,omitempty"`
+	// One per frontier node when temporal is set.
+	Cutoff []int64 `protobuf:"varint,8,rep,packed,name=cutoff,proto3" json:"cutoff,omitempty"`
+	// Empty, or one per frontier node: separate random streams for repeated
+	// nodes (e.g. disjoint subgraphs).
+	Tags          []int32 `protobuf:"varint,9,rep,packed,name=tags,proto3" json:"tags,omitempty"`
+	Seed          uint64  `protobuf:"varint,10,opt,name=seed,proto3" json:"seed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SampleHopRequest) Reset() {
+	*x = SampleHopRequest{}
+	mi := &file_gnnscale_v1_graph_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SampleHopRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SampleHopRequest) ProtoMessage() {}
+
+func (x *SampleHopRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gnnscale_v1_graph_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SampleHopRequest.ProtoReflect.Descriptor instead.
+func (*SampleHopRequest) Descriptor() ([]byte, []int) {
+	return file_gnnscale_v1_graph_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *SampleHopRequest) GetType() *EdgeType {
+	if x != nil {
+		return x.Type
+	}
+	return nil
+}
+
+func (x *SampleHopRequest) GetIncarnation() uint64 {
+	if x != nil {
+		return x.Incarnation
+	}
+	return 0
+}
+
+func (x *SampleHopRequest) GetFrontier() []int32 {
+	if x != nil {
+		return x.Frontier
+	}
+	return nil
+}
+
+func (x *SampleHopRequest) GetFanout() int32 {
+	if x != nil {
+		return x.Fanout
+	}
+	return 0
+}
+
+func (x *SampleHopRequest) GetReplace() bool {
+	if x != nil {
+		return x.Replace
+	}
+	return false
+}
+
+func (x *SampleHopRequest) GetWeighted() bool {
+	if x != nil {
+		return x.Weighted
+	}
+	return false
+}
+
+func (x *SampleHopRequest) GetTemporal() int32 {
+	if x != nil {
+		return x.Temporal
+	}
+	return 0
+}
+
+func (x *SampleHopRequest) GetCutoff() []int64 {
+	if x != nil {
+		return x.Cutoff
+	}
+	return nil
+}
+
+func (x *SampleHopRequest) GetTags() []int32 {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+func (x *SampleHopRequest) GetSeed() uint64 {
+	if x != nil {
+		return x.Seed
+	}
+	return 0
+}
+
 var File_gnnscale_v1_graph_proto protoreflect.FileDescriptor
 
 const file_gnnscale_v1_graph_proto_rawDesc = "" +
@@ -776,7 +901,19 @@ const file_gnnscale_v1_graph_proto_rawDesc = "" +
 	"\x04nbrs\x18\x02 \x01(\fR\x04nbrs\x12\x17\n" +
 	"\aedge_id\x18\x03 \x01(\fR\x06edgeId\x12\x16\n" +
 	"\x06weight\x18\x04 \x01(\fR\x06weight\x12\x12\n" +
-	"\x04time\x18\x05 \x01(\fR\x04time2\xe5\x03\n" +
+	"\x04time\x18\x05 \x01(\fR\x04time\"\xa5\x02\n" +
+	"\x10SampleHopRequest\x12)\n" +
+	"\x04type\x18\x01 \x01(\v2\x15.gnnscale.v1.EdgeTypeR\x04type\x12 \n" +
+	"\vincarnation\x18\x02 \x01(\x04R\vincarnation\x12\x1a\n" +
+	"\bfrontier\x18\x03 \x03(\x05R\bfrontier\x12\x16\n" +
+	"\x06fanout\x18\x04 \x01(\x05R\x06fanout\x12\x18\n" +
+	"\areplace\x18\x05 \x01(\bR\areplace\x12\x1a\n" +
+	"\bweighted\x18\x06 \x01(\bR\bweighted\x12\x1a\n" +
+	"\btemporal\x18\a \x01(\x05R\btemporal\x12\x16\n" +
+	"\x06cutoff\x18\b \x03(\x03R\x06cutoff\x12\x12\n" +
+	"\x04tags\x18\t \x03(\x05R\x04tags\x12\x12\n" +
+	"\x04seed\x18\n" +
+	" \x01(\x04R\x04seed2\xb1\x04\n" +
 	"\n" +
 	"GraphStore\x12M\n" +
 	"\vPutTopology\x12\x1a.gnnscale.v1.TopologyChunk\x1a .gnnscale.v1.PutTopologyResponse(\x01\x12L\n" +
@@ -784,7 +921,8 @@ const file_gnnscale_v1_graph_proto_rawDesc = "" +
 	"\tDropEdges\x12\x1d.gnnscale.v1.DropEdgesRequest\x1a\x1e.gnnscale.v1.DropEdgesResponse\x12V\n" +
 	"\rListEdgeTypes\x12!.gnnscale.v1.ListEdgeTypesRequest\x1a\".gnnscale.v1.ListEdgeTypesResponse\x12J\n" +
 	"\tOpenEdges\x12\x1d.gnnscale.v1.OpenEdgesRequest\x1a\x1e.gnnscale.v1.OpenEdgesResponse\x12J\n" +
-	"\tNeighbors\x12\x1d.gnnscale.v1.NeighborsRequest\x1a\x1e.gnnscale.v1.NeighborsResponseB,Z*github.com/gnnscale/gnnscale/pkg/rpc/rpcpbb\x06proto3"
+	"\tNeighbors\x12\x1d.gnnscale.v1.NeighborsRequest\x1a\x1e.gnnscale.v1.NeighborsResponse\x12J\n" +
+	"\tSampleHop\x12\x1d.gnnscale.v1.SampleHopRequest\x1a\x1e.gnnscale.v1.NeighborsResponseB,Z*github.com/gnnscale/gnnscale/pkg/rpc/rpcpbb\x06proto3"
 
 var (
 	file_gnnscale_v1_graph_proto_rawDescOnce sync.Once
@@ -798,7 +936,7 @@ func file_gnnscale_v1_graph_proto_rawDescGZIP() []byte {
 	return file_gnnscale_v1_graph_proto_rawDescData
 }
 
-var file_gnnscale_v1_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_gnnscale_v1_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_gnnscale_v1_graph_proto_goTypes = []any{
 	(*EdgeType)(nil),              // 0: gnnscale.v1.EdgeType
 	(*EdgeInfo)(nil),              // 1: gnnscale.v1.EdgeInfo
@@ -813,6 +951,7 @@ var file_gnnscale_v1_graph_proto_goTypes = []any{
 	(*OpenEdgesResponse)(nil),     // 10: gnnscale.v1.OpenEdgesResponse
 	(*NeighborsRequest)(nil),      // 11: gnnscale.v1.NeighborsRequest
 	(*NeighborsResponse)(nil),     // 12: gnnscale.v1.NeighborsResponse
+	(*SampleHopRequest)(nil),      // 13: gnnscale.v1.SampleHopRequest
 }
 var file_gnnscale_v1_graph_proto_depIdxs = []int32{
 	0,  // 0: gnnscale.v1.EdgeInfo.type:type_name -> gnnscale.v1.EdgeType
@@ -823,23 +962,26 @@ var file_gnnscale_v1_graph_proto_depIdxs = []int32{
 	0,  // 5: gnnscale.v1.OpenEdgesRequest.type:type_name -> gnnscale.v1.EdgeType
 	1,  // 6: gnnscale.v1.OpenEdgesResponse.info:type_name -> gnnscale.v1.EdgeInfo
 	0,  // 7: gnnscale.v1.NeighborsRequest.type:type_name -> gnnscale.v1.EdgeType
-	2,  // 8: gnnscale.v1.GraphStore.PutTopology:input_type -> gnnscale.v1.TopologyChunk
-	4,  // 9: gnnscale.v1.GraphStore.GetTopology:input_type -> gnnscale.v1.GetTopologyRequest
-	5,  // 10: gnnscale.v1.GraphStore.DropEdges:input_type -> gnnscale.v1.DropEdgesRequest
-	7,  // 11: gnnscale.v1.GraphStore.ListEdgeTypes:input_type -> gnnscale.v1.ListEdgeTypesRequest
-	9,  // 12: gnnscale.v1.GraphStore.OpenEdges:input_type -> gnnscale.v1.OpenEdgesRequest
-	11, // 13: gnnscale.v1.GraphStore.Neighbors:input_type -> gnnscale.v1.NeighborsRequest
-	3,  // 14: gnnscale.v1.GraphStore.PutTopology:output_type -> gnnscale.v1.PutTopologyResponse
-	2,  // 15: gnnscale.v1.GraphStore.GetTopology:output_type -> gnnscale.v1.TopologyChunk
-	6,  // 16: gnnscale.v1.GraphStore.DropEdges:output_type -> gnnscale.v1.DropEdgesResponse
-	8,  // 17: gnnscale.v1.GraphStore.ListEdgeTypes:output_type -> gnnscale.v1.ListEdgeTypesResponse
-	10, // 18: gnnscale.v1.GraphStore.OpenEdges:output_type -> gnnscale.v1.OpenEdgesResponse
-	12, // 19: gnnscale.v1.GraphStore.Neighbors:output_type -> gnnscale.v1.NeighborsResponse
-	14, // [14:20] is the sub-list for method output_type
-	8,  // [8:14] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	0,  // 8: gnnscale.v1.SampleHopRequest.type:type_name -> gnnscale.v1.EdgeType
+	2,  // 9: gnnscale.v1.GraphStore.PutTopology:input_type -> gnnscale.v1.TopologyChunk
+	4,  // 10: gnnscale.v1.GraphStore.GetTopology:input_type -> gnnscale.v1.GetTopologyRequest
+	5,  // 11: gnnscale.v1.GraphStore.DropEdges:input_type -> gnnscale.v1.DropEdgesRequest
+	7,  // 12: gnnscale.v1.GraphStore.ListEdgeTypes:input_type -> gnnscale.v1.ListEdgeTypesRequest
+	9,  // 13: gnnscale.v1.GraphStore.OpenEdges:input_type -> gnnscale.v1.OpenEdgesRequest
+	11, // 14: gnnscale.v1.GraphStore.Neighbors:input_type -> gnnscale.v1.NeighborsRequest
+	13, // 15: gnnscale.v1.GraphStore.SampleHop:input_type -> gnnscale.v1.SampleHopRequest
+	3,  // 16: gnnscale.v1.GraphStore.PutTopology:output_type -> gnnscale.v1.PutTopologyResponse
+	2,  // 17: gnnscale.v1.GraphStore.GetTopology:output_type -> gnnscale.v1.TopologyChunk
+	6,  // 18: gnnscale.v1.GraphStore.DropEdges:output_type -> gnnscale.v1.DropEdgesResponse
+	8,  // 19: gnnscale.v1.GraphStore.ListEdgeTypes:output_type -> gnnscale.v1.ListEdgeTypesResponse
+	10, // 20: gnnscale.v1.GraphStore.OpenEdges:output_type -> gnnscale.v1.OpenEdgesResponse
+	12, // 21: gnnscale.v1.GraphStore.Neighbors:output_type -> gnnscale.v1.NeighborsResponse
+	12, // 22: gnnscale.v1.GraphStore.SampleHop:output_type -> gnnscale.v1.NeighborsResponse
+	16, // [16:23] is the sub-list for method output_type
+	9,  // [9:16] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_gnnscale_v1_graph_proto_init() }
@@ -853,7 +995,7 @@ func file_gnnscale_v1_graph_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gnnscale_v1_graph_proto_rawDesc), len(file_gnnscale_v1_graph_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

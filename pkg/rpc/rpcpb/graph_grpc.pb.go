@@ -35,6 +35,7 @@ const (
 	GraphStore_ListEdgeTypes_FullMethodName = "/gnnscale.v1.GraphStore/ListEdgeTypes"
 	GraphStore_OpenEdges_FullMethodName     = "/gnnscale.v1.GraphStore/OpenEdges"
 	GraphStore_Neighbors_FullMethodName     = "/gnnscale.v1.GraphStore/Neighbors"
+	GraphStore_SampleHop_FullMethodName     = "/gnnscale.v1.GraphStore/SampleHop"
 )
 
 // GraphStoreClient is the client API for GraphStore service.
@@ -58,6 +59,14 @@ type GraphStoreClient interface {
 	// Neighbors returns the in-neighbours of each node, in request order
 	// (duplicates allowed).
 	Neighbors(ctx context.Context, in *NeighborsRequest, opts ...grpc.CallOption) (*NeighborsResponse, error)
+	// SampleHop samples one hop where the topology is (sampling pushed down
+	// to the graph server): for each frontier node, up to fanout of its
+	// in-neighbours (-1: all), as pkg/sampling's HopSampler draws them.
+	// Entry i's randomness depends only on (seed, frontier[i], tags[i]), so
+	// a frontier split among several servers is answered exactly as one
+	// server would. The reply has NeighborsResponse's layout, with indptr,
+	// nbrs and edge_id only.
+	SampleHop(ctx context.Context, in *SampleHopRequest, opts ...grpc.CallOption) (*NeighborsResponse, error)
 }
 
 type graphStoreClient struct {
@@ -140,6 +149,16 @@ func (c *graphStoreClient) Neighbors(ctx context.Context, in *NeighborsRequest, 
 	return out, nil
 }
 
+func (c *graphStoreClient) SampleHop(ctx context.Context, in *SampleHopRequest, opts ...grpc.CallOption) (*NeighborsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NeighborsResponse)
+	err := c.cc.Invoke(ctx, GraphStore_SampleHop_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // GraphStoreServer is the server API for GraphStore service.
 // All implementations must embed UnimplementedGraphStoreServer
 // for forward compatibility.
@@ -161,6 +180,14 @@ type GraphStoreServer interface {
 	// Neighbors returns the in-neighbours of each node, in request order
 	// (duplicates allowed).
 	Neighbors(context.Context, *NeighborsRequest) (*NeighborsResponse, error)
+	// SampleHop samples one hop where the topology is (sampling pushed down
+	// to the graph server): for each frontier node, up to fanout of its
+	// in-neighbours (-1: all), as pkg/sampling's HopSampler draws them.
+	// Entry i's randomness depends only on (seed, frontier[i], tags[i]), so
+	// a frontier split among several servers is answered exactly as one
+	// server would. The reply has NeighborsResponse's layout, with indptr,
+	// nbrs and edge_id only.
+	SampleHop(context.Context, *SampleHopRequest) (*NeighborsResponse, error)
 	mustEmbedUnimplementedGraphStoreServer()
 }
 
@@ -188,6 +215,9 @@ func (UnimplementedGraphStoreServer) OpenEdges(context.Context, *OpenEdgesReques
 }
 func (UnimplementedGraphStoreServer) Neighbors(context.Context, *NeighborsRequest) (*NeighborsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Neighbors not implemented")
+}
+func (UnimplementedGraphStoreServer) SampleHop(context.Context, *SampleHopRequest) (*NeighborsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SampleHop not implemented")
 }
 func (UnimplementedGraphStoreServer) mustEmbedUnimplementedGraphStoreServer() {}
 func (UnimplementedGraphStoreServer) testEmbeddedByValue()                    {}
@@ -300,6 +330,24 @@ func _GraphStore_Neighbors_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _GraphStore_SampleHop_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SampleHopRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(GraphStoreServer).SampleHop(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: GraphStore_SampleHop_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(GraphStoreServer).SampleHop(ctx, req.(*SampleHopRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // GraphStore_ServiceDesc is the grpc.ServiceDesc for GraphStore service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -322,6 +370,10 @@ var GraphStore_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Neighbors",
 			Handler:    _GraphStore_Neighbors_Handler,
+		},
+		{
+			MethodName: "SampleHop",
+			Handler:    _GraphStore_SampleHop_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
