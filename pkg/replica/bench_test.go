@@ -50,7 +50,7 @@ func BenchmarkPut(b *testing.B) {
 		bench(b, st)
 	})
 	b.Run("raft3", func(b *testing.B) {
-		c := newClusterAt(b, 3, testOptions(), nil, &pebblestore.Options{Logger: testLogger()})
+		c := newClusterAt(b, 3, testOptions(), clusterConfig{pebble: &pebblestore.Options{Logger: testLogger()}})
 		bench(b, c.nodes[c.leader()].rep.Features())
 	})
 }

@@ -33,12 +33,11 @@ type node struct {
 // cluster is a raft group of real members in one process: TCP transports
 // on loopback, raft-boltdb and Pebble under t.TempDir().
 type cluster struct {
-	t      testing.TB
-	nodes  []*node
-	opts   Options              // template: timeouts, snapshot settings
-	svc    []string             // members' service addresses; default "svc-<id>"
-	pebble *pebblestore.Options // default: small caches and memtables
-	lock   sync.Mutex
+	t     testing.TB
+	nodes []*node
+	opts  Options // template: timeouts, snapshot settings
+	clusterConfig
+	lock sync.Mutex
 }
 
 // mu guards stopping members against a concurrent writer.
@@ -77,17 +76,23 @@ func freeAddr(t testing.TB) string {
 // leader.
 func newCluster(t testing.TB, n int, opts Options) *cluster {
 	t.Helper()
-	return newClusterAt(t, n, opts, nil, nil)
+	return newClusterAt(t, n, opts, clusterConfig{})
 }
 
-// newClusterAt is newCluster with the members' service addresses and
-// Pebble options (nil: the defaults of newCluster).
-func newClusterAt(t testing.TB, n int, opts Options, svc []string, pebble *pebblestore.Options) *cluster {
+// clusterConfig is what newClusterAt may change.
+type clusterConfig struct {
+	svc        []string             // members' service addresses; default "svc-<id>"
+	pebble     *pebblestore.Options // default: small caches and memtables
+	checkpoint bool                 // snapshots from Pebble checkpoints (Options.Checkpoint)
+}
+
+// newClusterAt is newCluster with a configuration.
+func newClusterAt(t testing.TB, n int, opts Options, cfg clusterConfig) *cluster {
 	t.Helper()
-	if pebble == nil {
-		pebble = &pebblestore.Options{BlockCacheBytes: 1 << 20, MemTableBytes: 1 << 20, RowCacheBytes: 1 << 20, Logger: testLogger()}
+	if cfg.pebble == nil {
+		cfg.pebble = &pebblestore.Options{BlockCacheBytes: 1 << 20, MemTableBytes: 1 << 20, RowCacheBytes: 1 << 20, Logger: testLogger()}
 	}
-	c := &cluster{t: t, opts: opts, svc: svc, pebble: pebble}
+	c := &cluster{t: t, opts: opts, clusterConfig: cfg}
 	base := t.TempDir()
 	for i := range n {
 		c.nodes = append(c.nodes, &node{id: fmt.Sprintf("r%d", i), raftAddr: freeAddr(t), dir: filepath.Join(base, fmt.Sprintf("r%d", i))})
@@ -125,6 +130,9 @@ func (c *cluster) start(i int) {
 	o.ServiceAddr = "svc-" + n.id
 	if c.svc != nil {
 		o.ServiceAddr = c.svc[i]
+	}
+	if c.checkpoint {
+		o.Checkpoint = pebbleCheckpoint(st)
 	}
 	rep, err := Open(st, o)
 	if err != nil {
@@ -235,5 +243,16 @@ func (c *cluster) sameState() {
 				}
 			}
 		}
+	}
+}
+
+// pebbleCheckpoint is Options.Checkpoint for a Pebble store, as the
+// feature server sets it.
+func pebbleCheckpoint(st *store.Store) func(dir string) (Checkpoint, error) {
+	return func(dir string) (Checkpoint, error) {
+		if err := st.Backend().(*pebblestore.Backend).Checkpoint(dir); err != nil {
+			return nil, err
+		}
+		return pebblestore.Open(dir, &pebblestore.Options{ReadOnly: true, RowCacheBytes: -1, Logger: testLogger()})
 	}
 }

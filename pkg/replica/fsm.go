@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -65,9 +67,13 @@ var errRestoring = errors.New("replica: restoring a snapshot")
 // Snapshot and Restore from one goroutine; the other methods are safe for
 // concurrent use.
 type fsm struct {
-	st     store.FeatureStore
-	stable raft.StableStore // nil for a volatile store: nothing is recorded
-	log    *slog.Logger
+	st store.FeatureStore
+	// checkpoint, when set, copies st for a snapshot into a directory
+	// under ckptDir (Options.Checkpoint).
+	checkpoint func(dir string) (Checkpoint, error)
+	ckptDir    string
+	stable     raft.StableStore // nil for a volatile store: nothing is recorded
+	log        *slog.Logger
 
 	// snapMu is held by Apply and Restore, and by a snapshot from
 	// Snapshot until Release: the snapshot reads the store as of its
@@ -266,14 +272,38 @@ func (f *fsm) member(id string) string {
 	return f.members[id]
 }
 
-// Snapshot implements raft.FSM: it returns at once, holding applies back
-// until the snapshot is persisted and released.
+// Snapshot implements raft.FSM. With a checkpoint function it copies the
+// store (applies wait only for that) and the snapshot reads the copy;
+// otherwise it holds applies back until the snapshot is persisted and
+// released.
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	f.snapMu.Lock()
 	f.mu.Lock()
 	members := encodeMembers(f.members)
 	f.mu.Unlock()
-	return &snapshot{f: f, index: f.applied.Load(), members: members}, nil
+	index := f.applied.Load()
+	if f.checkpoint == nil {
+		return &snapshot{src: f.st, index: index, members: members, release: f.snapMu.Unlock}, nil
+	}
+	defer f.snapMu.Unlock()
+	dir := filepath.Join(f.ckptDir, fmt.Sprintf("checkpoint-%d", index))
+	if err := os.RemoveAll(dir); err != nil { // left by a crash
+		return nil, fmt.Errorf("replica: checkpoint: %w", err)
+	}
+	ck, err := f.checkpoint(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("replica: checkpoint at %d: %w", index, err)
+	}
+	release := func() {
+		if err := ck.Close(); err != nil {
+			f.log.Warn("replica: close checkpoint", "dir", dir, "err", err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			f.log.Warn("replica: remove checkpoint", "dir", dir, "err", err)
+		}
+	}
+	return &snapshot{src: ck, index: index, members: members, release: release}, nil
 }
 
 // Restore implements raft.FSM: the local store is replaced by the

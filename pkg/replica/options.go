@@ -1,11 +1,14 @@
 package replica
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/gnnscale/gnnscale/pkg/store"
 )
 
 // Peer is one member of a raft group: its raft server id and the address
@@ -33,6 +36,14 @@ func ParsePeers(s string) ([]Peer, error) {
 	return peers, nil
 }
 
+// Checkpoint is a point-in-time copy of the local store, opened for
+// reading; *store.Store satisfies it.
+type Checkpoint interface {
+	store.FeatureReader
+	Attrs(ctx context.Context) ([]store.AttrInfo, error)
+	Close() error
+}
+
 // Options configures a Replica. Zero fields take the default named in
 // their comment; ID, Bind and Dir are required.
 type Options struct {
@@ -56,6 +67,14 @@ type Options struct {
 	// service at. A leader announces it through the log, so followers can
 	// name (and the RPC server forward writes to) the leader.
 	ServiceAddr string
+	// Checkpoint, when set, makes a snapshot cheap for the writes: it
+	// writes a point-in-time copy of the local store to dir (which does
+	// not exist yet) and opens it for reading. Applies wait only while it
+	// runs (a Pebble checkpoint is hard links: see
+	// pebblestore.Backend.Checkpoint), then the snapshot is streamed from
+	// the copy, which is closed and removed afterwards. Without it,
+	// applies wait while the snapshot is streamed from the local store.
+	Checkpoint func(dir string) (Checkpoint, error)
 	// Volatile says the local store does not survive a restart (memory):
 	// every start rebuilds it from raft's snapshot and log instead of
 	// skipping entries it already holds.

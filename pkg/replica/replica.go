@@ -91,6 +91,12 @@ func (r *Replica) start() error {
 	if r.fsm, err = newFSM(r.local, stable, o.Logger); err != nil {
 		return err
 	}
+	if o.Checkpoint != nil {
+		r.fsm.checkpoint, r.fsm.ckptDir = o.Checkpoint, filepath.Join(o.Dir, "checkpoints")
+		if err := os.RemoveAll(r.fsm.ckptDir); err != nil { // copies a crash left behind
+			return fmt.Errorf("replica: %w", err)
+		}
+	}
 	restore, err := r.fsm.restoreOnStart()
 	if err != nil {
 		return err

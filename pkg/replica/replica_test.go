@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -279,9 +280,16 @@ func setApplied(t *testing.T, n *node, delta int64) {
 }
 
 func TestRestartCatchesUpFromSnapshot(t *testing.T) {
+	for _, checkpoint := range []bool{false, true} {
+		name := map[bool]string{false: "FromTheStore", true: "FromACheckpoint"}[checkpoint]
+		t.Run(name, func(t *testing.T) { testCatchUpFromSnapshot(t, checkpoint) })
+	}
+}
+
+func testCatchUpFromSnapshot(t *testing.T, checkpoint bool) {
 	o := testOptions()
 	o.SnapshotThreshold, o.TrailingLogs, o.SnapshotInterval = 16, 4, 20*time.Millisecond
-	c := newCluster(t, 3, o)
+	c := newClusterAt(t, 3, o, clusterConfig{checkpoint: checkpoint})
 	fs := func() store.FeatureStore { return c.nodes[c.leader()].rep.Features() }
 	must(t, fs().Create(t.Context(), store.AttrInfo{Key: keyX, Rows: 3000, Cols: 2}))
 	history(t, fs(), 0)
@@ -302,6 +310,12 @@ func TestRestartCatchesUpFromSnapshot(t *testing.T) {
 	c.sameState()
 	if r := c.nodes[f].rep.fsm.restores.Load(); r == 0 {
 		t.Fatal("the restarted member did not install a snapshot")
+	}
+	for _, n := range c.nodes {
+		left, _ := os.ReadDir(filepath.Join(n.dir, "raft", "checkpoints"))
+		if len(left) > 0 {
+			t.Fatalf("%s: checkpoints left behind: %v", n.id, left)
+		}
 	}
 	// After the install, it restarts from its own state again.
 	history(t, fs(), 99)

@@ -28,7 +28,7 @@ func serveGroup(t *testing.T) (*cluster, []*store.Features) {
 		lis = append(lis, l)
 		addrs = append(addrs, l.Addr().String())
 	}
-	c := newClusterAt(t, 3, testOptions(), addrs, nil)
+	c := newClusterAt(t, 3, testOptions(), clusterConfig{svc: addrs})
 	var clients []*store.Features
 	for i, n := range c.nodes {
 		srv := grpc.NewServer(rpc.ServerOptions()...)

@@ -37,28 +37,37 @@ const snapRunBytes = 1 << 20
 // errBadSnapshot: a snapshot stream that does not parse.
 var errBadSnapshot = errors.New("replica: bad snapshot")
 
-// snapshot is the raft.FSMSnapshot of an fsm: it holds the fsm's snapMu
-// until Release, so the store does not move while Persist reads it.
+// snapSource is what a snapshot reads: the local store or a checkpoint.
+type snapSource interface {
+	store.FeatureReader
+	Attrs(ctx context.Context) ([]store.AttrInfo, error)
+}
+
+// snapshot is the raft.FSMSnapshot of an fsm. It reads either the local
+// store, holding the fsm's snapMu until Release so that the store does not
+// move meanwhile, or a checkpoint, which Release closes and removes.
 type snapshot struct {
-	f       *fsm
+	src     snapSource
 	index   uint64
 	members []byte
+	release func()
 	once    sync.Once
 }
 
 // Persist implements raft.FSMSnapshot.
 func (s *snapshot) Persist(sink raft.SnapshotSink) error {
-	if err := writeSnapshot(context.Background(), s.f.st, s.index, s.members, sink); err != nil {
+	if err := writeSnapshot(context.Background(), s.src, s.index, s.members, sink); err != nil {
 		sink.Cancel()
 		return fmt.Errorf("replica: persist snapshot at %d: %w", s.index, err)
 	}
 	return sink.Close()
 }
 
-// Release implements raft.FSMSnapshot: applies resume.
-func (s *snapshot) Release() { s.once.Do(s.f.snapMu.Unlock) }
+// Release implements raft.FSMSnapshot: applies resume, or the checkpoint
+// goes.
+func (s *snapshot) Release() { s.once.Do(s.release) }
 
-func writeSnapshot(ctx context.Context, st store.FeatureStore, index uint64, members []byte, w io.Writer) error {
+func writeSnapshot(ctx context.Context, st snapSource, index uint64, members []byte, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var b []byte
 	b = append(b, snapMagic...)

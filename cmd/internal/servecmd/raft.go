@@ -15,6 +15,7 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/rpc"
 	"github.com/gnnscale/gnnscale/pkg/rpc/rpcpb"
 	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 )
 
 // raftFlags make a feature server one replica of a raft group
@@ -91,11 +92,22 @@ func (f *raftFlags) open(st *store.Store, dir, serviceAddr string, log *slog.Log
 			return nil, err
 		}
 	}
-	rep, err := replica.Open(st.Features, replica.Options{
+	opts := replica.Options{
 		ID: f.id, Bind: f.bind, Advertise: f.advertise, Dir: rdir, Peers: peers,
 		ServiceAddr: serviceAddr, Volatile: dir == "", Logger: log,
 		SnapshotThreshold: f.snapshotThreshold, TrailingLogs: f.trailingLogs,
-	})
+	}
+	if pb, ok := st.Backend().(*pebblestore.Backend); ok {
+		// Snapshots read a Pebble checkpoint: writes pause only while it
+		// is linked, not while the snapshot is written.
+		opts.Checkpoint = func(dir string) (replica.Checkpoint, error) {
+			if err := pb.Checkpoint(dir); err != nil {
+				return nil, err
+			}
+			return pebblestore.Open(dir, &pebblestore.Options{ReadOnly: true, RowCacheBytes: -1, Logger: log})
+		}
+	}
+	rep, err := replica.Open(st.Features, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -387,3 +387,14 @@ func beUint32(b []byte) uint32 {
 func beAppend32(b []byte, v uint32) []byte {
 	return append(b, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
 }
+
+// Checkpoint writes a consistent copy of the store, as of the call, to
+// dir, which must not exist: hard links to the immutable sstables where
+// the filesystem allows, and copies of the rest, so it is quick and writes
+// may go on meanwhile. Open (ReadOnly or not) opens the copy.
+func (b *Backend) Checkpoint(dir string) error {
+	if err := b.db.Checkpoint(dir, pebble.WithFlushedWAL()); err != nil {
+		return fmt.Errorf("pebblestore: checkpoint %s: %w", dir, err)
+	}
+	return nil
+}
