@@ -122,6 +122,17 @@ func (r *Replica) start() error {
 	if err != nil {
 		return fmt.Errorf("replica: %w", err)
 	}
+	if !has && !o.Volatile {
+		// Raft replays its log from the start onto the store: the store
+		// must hold nothing yet, or entries would meet their own results.
+		attrs, err := r.local.Attrs(context.Background())
+		if err != nil {
+			return fmt.Errorf("replica: %w", err)
+		}
+		if len(attrs) > 0 {
+			return fmt.Errorf("replica: the raft directory %s is empty but the local store holds %d attributes (%s, ...): a new replica starts from an empty store (empty both, or restore the raft directory)", o.Dir, len(attrs), attrs[0].Key)
+		}
+	}
 	if !has && len(o.Peers) > 0 {
 		var cfg raft.Configuration
 		for _, p := range o.Peers {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 
 	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/store/storetest"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
@@ -333,4 +335,22 @@ func TestWaitAppliedHonoursContext(t *testing.T) {
 		t.Fatalf("WaitApplied beyond the log: %v", err)
 	}
 	must(t, rep.WaitApplied(t.Context(), rep.AppliedIndex()))
+}
+
+// TestRefusesFilledStoreWithoutRaftState: a store with data and no raft
+// state would have the log replayed onto it; Open refuses.
+func TestRefusesFilledStoreWithoutRaftState(t *testing.T) {
+	local := memstore.Open()
+	must(t, local.Create(t.Context(), store.AttrInfo{Key: keyX, Rows: 1, Cols: 1}))
+	o := testOptions()
+	o.ID, o.Bind, o.Dir = "r0", freeAddr(t), t.TempDir()
+	o.Peers = []Peer{{ID: "r0", Addr: o.Bind}}
+	rep, err := Open(local, o)
+	if err == nil {
+		rep.Close()
+		t.Fatal("Open accepted a filled store without raft state")
+	}
+	if !strings.Contains(err.Error(), "holds 1 attributes") {
+		t.Fatalf("error %q does not say what is wrong", err)
+	}
 }
