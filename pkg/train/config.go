@@ -173,6 +173,9 @@ func (c *Config) Validate() error {
 		c.Cluster.validate(bad, &c.GAS)
 	case "neighbor":
 		c.Neighbor.validate(bad)
+		if c.GAS.Store != "" || c.Cluster.Etcd != "" {
+			c.Cluster.validate(bad, &c.GAS)
+		}
 	default:
 		bad("mode: %q is not one of full, gas, neighbor", c.Mode)
 	}

@@ -76,7 +76,7 @@ func NewOptimizer(c OptimConfig, m models.Model) (optim.Optimizer, error) {
 // called after every epoch.
 func FullBatch(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backend, onEpoch func(Epoch)) (*SeedResult, models.Model, error) {
 	var x *ad.Var
-	return fit(ctx, cfg, d, seed, b, onEpoch, func(ctx context.Context, tp *ad.Tape, m models.Model, opt optim.Optimizer, epoch int) (float64, error) {
+	return fit(ctx, cfg, d.problem(), seed, b, onEpoch, func(ctx context.Context, tp *ad.Tape, m models.Model, opt optim.Optimizer, epoch int) (float64, error) {
 		if x == nil {
 			x = d.Input(tp)
 		}
@@ -104,15 +104,39 @@ func step(tp *ad.Tape, cfg *Config, m models.Model, opt optim.Optimizer, loss *a
 	return v
 }
 
-// fit is the training loop FullBatch and NeighborBatch share: a fresh
-// model, trainEpoch for every epoch, evaluation on the whole graph every
-// cfg.Train.EvalEvery epochs, model selection and early stopping (see
-// FullBatch).
-func fit(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backend, onEpoch func(Epoch), trainEpoch epochFunc) (*SeedResult, models.Model, error) {
+// problem is what the training loop knows of a data set.
+type problem struct {
+	features, classes int
+	// noValid, when not nil, is the error of a data set without
+	// validation nodes (model selection needs them).
+	noValid error
+	// evaluate returns train, validation and test accuracy and the
+	// validation loss of m (in evaluation mode, without gradients).
+	evaluate func(ctx context.Context, tp *ad.Tape, m models.Model) (acc [3]float64, valLoss float64, err error)
+}
+
+// problem returns d as the training loop sees it: evaluation on the
+// whole graph.
+func (d *Data) problem() problem {
+	p := problem{features: d.X.Cols, classes: d.NumClasses,
+		evaluate: func(_ context.Context, tp *ad.Tape, m models.Model) ([3]float64, float64, error) {
+			acc, vl := evaluate(tp, m, d)
+			return acc, vl, nil
+		}}
 	if len(d.Split.Valid) == 0 {
-		return nil, nil, fmt.Errorf("train: dataset %s: split %q has no validation nodes; model selection needs them", d.Name, d.Split.Name)
+		p.noValid = fmt.Errorf("train: dataset %s: split %q has no validation nodes; model selection needs them", d.Name, d.Split.Name)
 	}
-	m, err := models.Build(cfg.Model, d.X.Cols, d.NumClasses, rand.New(rand.NewPCG(seed, 0x6e6e)))
+	return p
+}
+
+// fit is the training loop every mode but gas shares: a fresh model,
+// trainEpoch for every epoch, evaluation every cfg.Train.EvalEvery
+// epochs, model selection and early stopping (see FullBatch).
+func fit(ctx context.Context, cfg *Config, p problem, seed uint64, b kernels.Backend, onEpoch func(Epoch), trainEpoch epochFunc) (*SeedResult, models.Model, error) {
+	if p.noValid != nil {
+		return nil, nil, p.noValid
+	}
+	m, err := models.Build(cfg.Model, p.features, p.classes, rand.New(rand.NewPCG(seed, 0x6e6e)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,7 +167,10 @@ func fit(ctx context.Context, cfg *Config, d *Data, seed uint64, b kernels.Backe
 		stop := false
 		if epoch%cfg.Train.EvalEvery == 0 || epoch == cfg.Train.Epochs {
 			es := time.Now()
-			acc, vl := evaluate(tp, m, d)
+			acc, vl, err := p.evaluate(ctx, tp, m)
+			if err != nil {
+				return nil, nil, fmt.Errorf("train: seed %d epoch %d: evaluation: %w", seed, epoch, err)
+			}
 			ep.TrainAcc, ep.ValAcc, ep.TestAcc, ep.ValLoss = acc[0], acc[1], acc[2], vl
 			ep.EvalSeconds = time.Since(es).Seconds()
 			better := acc[1] > res.ValAcc

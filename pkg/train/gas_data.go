@@ -13,6 +13,7 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/partition"
 	"github.com/gnnscale/gnnscale/pkg/sampling"
+	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
@@ -29,6 +30,9 @@ type GASData struct {
 	// Log receives the training's warnings (nil: discarded).
 	Log   *slog.Logger
 	close func() error
+	// graphStores are the stores Graph reads (one per graph shard), when
+	// opened from a folder.
+	graphStores []store.GraphStore
 }
 
 // Close releases the store behind the data, if any.
@@ -259,5 +263,6 @@ func openGASStore(ctx context.Context, cfg *Config, log *slog.Logger) (*GASData,
 	cfg.GAS.NumParts = len(book.Ptr) - 1
 	cfg.GAS.sizes(book.Nodes)
 	log.Info("gas store opened", "dir", dir, "feature_server", g.FeatureServer, "graph_server", g.GraphServer, "nodes", book.Nodes, "edges", book.Edges, "parts", cfg.GAS.NumParts)
-	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, Log: log, close: stores.close}, nil
+	return &GASData{Name: book.Name, Src: src, Graph: view, Ptr: book.Ptr, NumEdges: book.Edges, Log: log, close: stores.close,
+		graphStores: stores.graph}, nil
 }

@@ -2,11 +2,17 @@ package train
 
 import (
 	"context"
+	"log/slog"
 	"math"
+	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
+	"github.com/gnnscale/gnnscale/pkg/store"
+	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 )
 
 func neighborConfig(t *testing.T, model string, sets ...string) *Config {
@@ -118,5 +124,81 @@ func TestNeighborConfigErrors(t *testing.T) {
 	}
 	if len(c.Neighbor.Fanouts) != 3 || c.Neighbor.Fanouts[2] != 10 || c.Neighbor.BatchSize != 1024 {
 		t.Errorf("defaults: %+v, want 10 per layer and batch 1024", c.Neighbor)
+	}
+}
+
+// TestNeighborThroughServers: mode neighbor trains from a prepared GAS
+// data folder whose rows are on a feature server and whose topology is
+// cut over two graph servers that sample (SampleHop), and learns; the
+// same training from the folder's own store (sampled on the trainer) is
+// identical, epoch for epoch, since servers draw what the trainer would.
+func TestNeighborThroughServers(t *testing.T) {
+	ctx := context.Background()
+	serve := func(fs store.FeatureStore, gs store.GraphStore) string {
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rpctest.ServeOn(lis, fs, gs))
+		return lis.Addr().String()
+	}
+	f := store.NewFeatures(memstore.New())
+	t.Cleanup(func() { f.Close() })
+	faddr := serve(f, nil)
+	var gaddrs []string
+	for range 2 {
+		g := store.NewGraph(memstore.New())
+		t.Cleanup(func() { g.Close() })
+		gaddrs = append(gaddrs, serve(nil, g))
+	}
+	dir := t.TempDir()
+	base := []string{"mode=neighbor", "neighbor.fanouts=[5, 5]", "neighbor.batch_size=32",
+		"output.no_plot=true", "output.no_checkpoint=true"}
+	// The folder's own store, and the servers, hold the same data.
+	for _, sets := range [][]string{
+		{"gas.store=" + filepath.Join(dir, "local")},
+		{"gas.store=" + filepath.Join(dir, "remote"), "gas.feature_server=" + faddr, "gas.graph_server=" + strings.Join(gaddrs, ",")},
+	} {
+		cfg := gasConfig(t, "sage", append(base, sets...)...)
+		if _, err := PrepareGASStore(ctx, cfg, discard()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var losses [2][]float64
+	var accs [2]float64
+	for i, sets := range [][]string{
+		{"gas.store=" + filepath.Join(dir, "local")},
+		{"gas.store=" + filepath.Join(dir, "remote"), "gas.feature_server=" + faddr, "gas.graph_server=" + strings.Join(gaddrs, ",")},
+	} {
+		cfg := gasConfig(t, "sage", append(base, sets...)...)
+		var logs syncBuffer
+		s, err := Run(ctx, cfg, cpu.New(), RunOptions{Seeds: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			OnEpoch: func(e Epoch) { losses[i] = append(losses[i], e.Loss) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accs[i] = s.TestAccMean
+		want := "on=\"trainer (from the stores' neighbour lists)\""
+		if i == 1 {
+			want = "on=\"graph servers\""
+		}
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("run %d: the log does not say it samples %s:\n%s", i, want, logs.String())
+		}
+	}
+	t.Logf("test accuracy %.2f%% (both ways)", accs[1])
+	if accs[1] < 60 {
+		t.Errorf("test accuracy %.2f%% through the servers, want >= 60 (chance 25)", accs[1])
+	}
+	if len(losses[0]) != len(losses[1]) {
+		t.Fatalf("%d epochs locally, %d through the servers", len(losses[0]), len(losses[1]))
+	}
+	for e := range losses[0] {
+		if losses[0][e] != losses[1][e] {
+			t.Fatalf("epoch %d: loss %v from the folder, %v through the servers", e+1, losses[0][e], losses[1][e])
+		}
+	}
+	if accs[0] != accs[1] {
+		t.Errorf("test accuracy %.4f from the folder, %.4f through the servers", accs[0], accs[1])
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
 	"github.com/gnnscale/gnnscale/pkg/gnn/checkpoint"
+	"github.com/gnnscale/gnnscale/pkg/gnn/models"
 	"github.com/gnnscale/gnnscale/pkg/kernels"
 )
 
@@ -78,14 +79,33 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, "config.yaml"), cfgYAML); err != nil {
 		return nil, err
 	}
-	loadStart := time.Now()
-	d, err := LoadData(ctx, cfg.Dataset)
-	if err != nil {
-		return nil, err
+	var dataName string
+	var train trainFunc
+	if cfg.Mode == "neighbor" && cfg.GAS.Store != "" {
+		name, tr, closeData, err := neighborGAS(ctx, cfg, b, log)
+		if err != nil {
+			return nil, err
+		}
+		defer closeData()
+		dataName, train = name, tr
+	} else {
+		loadStart := time.Now()
+		d, err := LoadData(ctx, cfg.Dataset)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("data loaded", "dataset", d.Name, "nodes", d.X.Rows, "edges", d.NumEdges, "features", d.X.Cols,
+			"classes", d.NumClasses, "train", len(d.Split.Train), "valid", len(d.Split.Valid), "test", len(d.Split.Test),
+			"seconds", time.Since(loadStart).Seconds())
+		one := FullBatch
+		if cfg.Mode == "neighbor" {
+			one = NeighborBatch
+		}
+		dataName = d.Name
+		train = func(ctx context.Context, seed uint64, onEpoch func(Epoch)) (*SeedResult, models.Model, error) {
+			return one(ctx, cfg, d, seed, b, onEpoch)
+		}
 	}
-	log.Info("data loaded", "dataset", d.Name, "nodes", d.X.Rows, "edges", d.NumEdges, "features", d.X.Cols,
-		"classes", d.NumClasses, "train", len(d.Split.Train), "valid", len(d.Split.Valid), "test", len(d.Split.Test),
-		"seconds", time.Since(loadStart).Seconds())
 
 	mf, err := os.Create(filepath.Join(dir, "metrics.jsonl"))
 	if err != nil {
@@ -96,17 +116,13 @@ func Run(ctx context.Context, cfg *Config, b kernels.Backend, o RunOptions) (*Su
 	enc := json.NewEncoder(mw)
 
 	var all []Epoch
-	sum := &Summary{Name: cfg.Name, Dataset: d.Name, Model: cfg.Model.Name, Mode: cfg.Mode, Seeds: o.Seeds,
+	sum := &Summary{Name: cfg.Name, Dataset: dataName, Model: cfg.Model.Name, Mode: cfg.Mode, Seeds: o.Seeds,
 		Epochs: cfg.Train.Epochs, Backend: b.Name(), OutputDir: dir}
 	var secs []float64
 	for i := 0; i < o.Seeds; i++ {
 		seed := cfg.Seed + uint64(i)
 		bar := newProgress(o.Progress, o.Terminal, fmt.Sprintf("seed %d/%d", i+1, o.Seeds), cfg.Train.Epochs)
-		train := FullBatch
-		if cfg.Mode == "neighbor" {
-			train = NeighborBatch
-		}
-		res, m, err := train(ctx, cfg, d, seed, b, func(e Epoch) {
+		res, m, err := train(ctx, seed, func(e Epoch) {
 			all = append(all, e)
 			if err := enc.Encode(jsonEpoch(e)); err != nil {
 				log.Warn("metrics write failed", "err", err)
