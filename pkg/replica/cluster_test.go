@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/pebblestore"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
@@ -61,17 +61,6 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// freeAddr returns a loopback address with a port that was free.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // newCluster starts n members that bootstrap one group and waits for a
 // leader.
 func newCluster(t testing.TB, n int, opts Options) *cluster {
@@ -94,8 +83,8 @@ func newClusterAt(t testing.TB, n int, opts Options, cfg clusterConfig) *cluster
 	}
 	c := &cluster{t: t, opts: opts, clusterConfig: cfg}
 	base := t.TempDir()
-	for i := range n {
-		c.nodes = append(c.nodes, &node{id: fmt.Sprintf("r%d", i), raftAddr: freeAddr(t), dir: filepath.Join(base, fmt.Sprintf("r%d", i))})
+	for i, addr := range rpctest.FreeAddrs(t, n) {
+		c.nodes = append(c.nodes, &node{id: fmt.Sprintf("r%d", i), raftAddr: addr, dir: filepath.Join(base, fmt.Sprintf("r%d", i))})
 	}
 	t.Cleanup(func() {
 		for i := range c.nodes {

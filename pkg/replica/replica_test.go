@@ -12,6 +12,7 @@ import (
 
 	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/store/memstore"
 	"github.com/gnnscale/gnnscale/pkg/store/storetest"
@@ -347,7 +348,7 @@ func TestRefusesFilledStoreWithoutRaftState(t *testing.T) {
 	local := memstore.Open()
 	must(t, local.Create(t.Context(), store.AttrInfo{Key: keyX, Rows: 1, Cols: 1}))
 	o := testOptions()
-	o.ID, o.Bind, o.Dir = "r0", freeAddr(t), t.TempDir()
+	o.ID, o.Bind, o.Dir = "r0", rpctest.FreeAddrs(t, 1)[0], t.TempDir()
 	o.Peers = []Peer{{ID: "r0", Addr: o.Bind}}
 	rep, err := Open(local, o)
 	if err == nil {

@@ -4,25 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gnnscale/gnnscale/pkg/rpc"
+	"github.com/gnnscale/gnnscale/pkg/rpc/rpctest"
 	"github.com/gnnscale/gnnscale/pkg/store"
 	"github.com/gnnscale/gnnscale/pkg/tensor"
 )
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // TestRaftGroup: three feature servers started with the --raft-* flags
 // form a group; a write through any of them lands on all; with one
@@ -31,10 +21,10 @@ func freeAddr(t *testing.T) string {
 func TestRaftGroup(t *testing.T) {
 	ctx := context.Background()
 	base := t.TempDir()
-	var raftAddrs, peers []string
-	for i := range 3 {
-		raftAddrs = append(raftAddrs, freeAddr(t))
-		peers = append(peers, fmt.Sprintf("fs%d=%s", i, raftAddrs[i]))
+	raftAddrs := rpctest.FreeAddrs(t, 3)
+	var peers []string
+	for i, a := range raftAddrs {
+		peers = append(peers, fmt.Sprintf("fs%d=%s", i, a))
 	}
 	args := func(i int) []string {
 		return []string{"--dir", filepath.Join(base, fmt.Sprint(i)), "--raft-id", fmt.Sprintf("fs%d", i),
@@ -96,7 +86,8 @@ func TestRaftGroup(t *testing.T) {
 // TestRaftMetrics: a replica exports its applied index and whether it
 // leads (a group of one leads itself).
 func TestRaftMetrics(t *testing.T) {
-	maddr, raddr := freeAddr(t), freeAddr(t)
+	a := rpctest.FreeAddrs(t, 2)
+	maddr, raddr := a[0], a[1]
 	addr, stop := start(t, Features, "--dir", t.TempDir(), "--metrics", maddr,
 		"--raft-id", "fs0", "--raft-addr", raddr, "--raft-peers", "fs0="+raddr)
 	defer func() {

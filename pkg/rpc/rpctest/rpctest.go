@@ -43,3 +43,21 @@ func ServeOn(lis net.Listener, fs store.FeatureStore, gs store.GraphStore) (stop
 	}()
 	return func() { srv.Stop(); <-done }
 }
+
+// FreeAddrs returns n distinct loopback addresses ("127.0.0.1:port")
+// whose ports were free: they are held open together and closed before
+// FreeAddrs returns, so no port is handed out twice (another process may
+// still take one before the caller binds it).
+func FreeAddrs(t testing.TB, n int) []string {
+	t.Helper()
+	var addrs []string
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
+	}
+	return addrs
+}
