@@ -10,12 +10,14 @@
 #      list the four members and the map;
 #   2. reuses it all, and one feature server is killed (SIGKILL) while it
 #      trains: its reads must move to the other replica; afterwards its
-#      lease must end, taking it out of the member list.
+#      lease must end, taking it out of the member list;
+#   3. trains mode neighbor from the same data, sampling on the graph
+#      servers.
 # Fails unless both runs exit 0, the first wrote and the second kept the
 # data, both trained from the servers found in etcd, the second saw the
 # dead replica, and both report the same test accuracy. Removes the
 # project's containers and volumes at the end. Logs:
-# bench/out/compose/{run-1,run-2,status-1,status-2}.log.
+# bench/out/compose/{run-1,run-2,run-3,status-1,status-2}.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/compose
@@ -76,4 +78,15 @@ done
 [ "${acc[0]}" = "${acc[1]}" ] || die "the runs differ: ${acc[0]} vs ${acc[1]}"
 [ "$(dc ps -q featurestore-0 | xargs docker inspect -f '{{.State.Running}}')" = false ] ||
   die "featurestore-0 was not killed"
-echo "compose_smoke: ok (servers found through etcd; run 2 trained through a feature server killed mid-run, whose lease then ended)" >&2
+# 3. NeighborLoader training through the same cluster: each graph shard
+#    is one server, so the servers sample; the features come from
+#    featurestore-1, the replica left.
+log=$out/run-3.log
+dc run --rm -T --no-deps trainer --set gas.store=/data/gas --set cluster.etcd=etcd:2379 --set cluster.feature_servers=1 \
+  --set mode=neighbor --set 'neighbor.fanouts=[10,5]' --set 'neighbor.eval_fanouts=[10,5]' --set train.epochs=2 \
+  --set output.dir=/work/runs/compose-neighbor >"$log" 2>&1 || { tail -40 "$log" >&2; die "run 3 (mode neighbor) failed (log: $log)"; }
+grep -q 'neighbor sampling.*on="graph servers"' "$log" || die "run 3 did not sample on the graph servers (log: $log)"
+a=$(grep -o 'test accuracy [0-9.]*' "$log" | tail -1)
+[ -n "$a" ] || die "run 3 reported no test accuracy (log: $log)"
+echo "compose_smoke: run 3: mode neighbor, sampled on the graph servers, $a" >&2
+echo "compose_smoke: ok (servers found through etcd; run 2 trained through a feature server killed mid-run, whose lease then ended; run 3 sampled on the graph servers)" >&2
