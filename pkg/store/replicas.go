@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -197,6 +198,16 @@ func NewReplicatedGraph(onFailover func(i int, err error), rs ...GraphStore) *Re
 
 // SetDown marks replica i down or up, as ReplicatedFeatures.SetDown.
 func (r *ReplicatedGraph) SetDown(i int, down bool) error { return r.s.setDown(i, down) }
+
+// Replicas returns the replicas, in NewReplicatedGraph's order.
+func (r *ReplicatedGraph) Replicas() []GraphStore { return slices.Clone(r.rs) }
+
+// Read calls f with replica indices, in the order every read of r tries
+// them, until one answers or fails otherwise than by being unavailable,
+// and returns that error: r's failover for operations it does not have
+// itself (sampling on a replica's server, say). f must leave nothing
+// behind on a failure that the next replica's call would not replace.
+func (r *ReplicatedGraph) Read(f func(i int) error) error { return r.s.read(f) }
 
 func (r *ReplicatedGraph) Neighbors(ctx context.Context, et EdgeType, nodes []int32, dst *graph.Adjacency) error {
 	return r.s.read(func(i int) error { return r.rs[i].Neighbors(ctx, et, nodes, dst) })

@@ -8,6 +8,7 @@ import (
 	"github.com/gnnscale/gnnscale/pkg/gas"
 	ad "github.com/gnnscale/gnnscale/pkg/gnn/autodiff"
 	"github.com/gnnscale/gnnscale/pkg/gnn/models"
+	"github.com/gnnscale/gnnscale/pkg/graph"
 	"github.com/gnnscale/gnnscale/pkg/history"
 	"github.com/gnnscale/gnnscale/pkg/kernels"
 	"github.com/gnnscale/gnnscale/pkg/rpc"
@@ -19,11 +20,11 @@ import (
 // Mode neighbor over a prepared GAS data folder (gas.store) and its
 // servers: nothing of the graph is held in memory. The training nodes
 // and the evaluation nodes with their labels are read once (one scan of
-// the split codes); each batch samples on the graph servers when every
-// graph shard is one server (GraphStore.SampleHop: only the sampled
-// neighbours travel), otherwise on the trainer from the stores'
-// neighbour lists (replicated shards keep their failover); features come
-// by row from the feature server or the folder's store. Evaluation runs
+// the split codes); each batch samples on the graph servers
+// (GraphStore.SampleHop: only the sampled neighbours travel; a replicated
+// shard on whichever replica answers), or on the trainer from the
+// folder's own store; features come by row from the feature server or
+// the folder's store. Evaluation runs
 // the model on the sampled neighbourhoods of the validation and test
 // nodes (neighbor.eval_fanouts: by default all neighbours, which is
 // exact); the reported training accuracy is that of the epoch's batches.
@@ -60,20 +61,14 @@ func readGASNodes(ctx context.Context, src gas.Source) (*gasNodes, error) {
 }
 
 // pushdownHops returns a factory of hop samplers that sample on the graph
-// servers of gd, or nil when some shard is not a single remote server.
+// servers of gd (a shard of several replicas samples on whichever
+// answers, with the failover of its reads), or nil when some shard is
+// not on servers.
 func pushdownHops(ctx context.Context, gd *GASData) (func() (sampling.HopSampler, error), error) {
 	var hops []sampling.HopSampler
 	for _, g := range gd.graphStores {
-		sg, ok := g.(*store.Graph)
-		if !ok {
-			return nil, nil
-		}
-		gc, ok := sg.Backend().(*rpc.GraphClient)
-		if !ok {
-			return nil, nil
-		}
-		h, err := gc.HopSampler(ctx, store.DefaultEdgeType)
-		if err != nil {
+		h, err := serverHop(ctx, g)
+		if h == nil || err != nil {
 			return nil, err
 		}
 		hops = append(hops, h)
@@ -87,6 +82,65 @@ func pushdownHops(ctx context.Context, gd *GASData) (func() (sampling.HopSampler
 	book := gas.Book{Ptr: gd.Ptr}
 	bounds := book.ShardBounds(len(hops))
 	return func() (sampling.HopSampler, error) { return sampling.NewShardedHopSampler(bounds, hops) }, nil
+}
+
+// serverHop returns the hop sampler of graph store g's server(s), or nil
+// when g is not on servers.
+func serverHop(ctx context.Context, g store.GraphStore) (sampling.HopSampler, error) {
+	switch g := g.(type) {
+	case *store.Graph:
+		if gc := graphClient(g); gc != nil {
+			return gc.HopSampler(ctx, store.DefaultEdgeType)
+		}
+	case *store.ReplicatedGraph:
+		r := &replicatedHop{rg: g}
+		for _, rep := range g.Replicas() {
+			gc := graphClient(rep)
+			if gc == nil {
+				return nil, nil
+			}
+			r.clients = append(r.clients, gc)
+		}
+		info, err := g.EdgeInfo(ctx, store.DefaultEdgeType) // from a replica that answers
+		if err != nil {
+			return nil, err
+		}
+		r.n = info.NumNodes
+		return r, nil
+	}
+	return nil, nil
+}
+
+// graphClient returns the RPC client behind g, or nil when g is not a
+// remote graph store.
+func graphClient(g store.GraphStore) *rpc.GraphClient {
+	sg, ok := g.(*store.Graph)
+	if !ok {
+		return nil
+	}
+	gc, _ := sg.Backend().(*rpc.GraphClient)
+	return gc
+}
+
+// replicatedHop samples on the servers of a replicated graph shard,
+// moving to another replica when one is unavailable, as the shard's reads
+// do (store.ReplicatedGraph.Read).
+type replicatedHop struct {
+	rg      *store.ReplicatedGraph
+	clients []*rpc.GraphClient // per replica
+	n       int
+}
+
+func (r *replicatedHop) NumNodes() int { return r.n }
+
+func (r *replicatedHop) SampleHop(ctx context.Context, frontier []int32, fanout int, o *sampling.HopOptions, dst *graph.Adjacency) error {
+	return r.rg.Read(func(i int) error {
+		h, err := r.clients[i].HopSampler(ctx, store.DefaultEdgeType) // the edge type's handle is cached
+		if err != nil {
+			return err
+		}
+		return h.SampleHop(ctx, frontier, fanout, o, dst) // resets dst first
+	})
 }
 
 // newGASFeed returns the batches and the evaluation of mode neighbor over

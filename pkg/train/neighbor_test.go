@@ -7,6 +7,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gnnscale/gnnscale/pkg/kernels/cpu"
@@ -129,28 +130,35 @@ func TestNeighborConfigErrors(t *testing.T) {
 
 // TestNeighborThroughServers: mode neighbor trains from a prepared GAS
 // data folder whose rows are on a feature server and whose topology is
-// cut over two graph servers that sample (SampleHop), and learns; the
-// same training from the folder's own store (sampled on the trainer) is
-// identical, epoch for epoch, since servers draw what the trainer would.
+// cut over two graph shards that sample (SampleHop), the second shard
+// two replicas of which one is dead by the time training starts, and
+// learns; the same training from the folder's own store (sampled on the
+// trainer) is identical, epoch for epoch, since servers draw what the
+// trainer would.
 func TestNeighborThroughServers(t *testing.T) {
 	ctx := context.Background()
-	serve := func(fs store.FeatureStore, gs store.GraphStore) string {
+	serve := func(fs store.FeatureStore, gs store.GraphStore) (string, func()) {
 		lis, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(rpctest.ServeOn(lis, fs, gs))
-		return lis.Addr().String()
+		var once sync.Once
+		stop := rpctest.ServeOn(lis, fs, gs)
+		t.Cleanup(func() { once.Do(stop) })
+		return lis.Addr().String(), func() { once.Do(stop) }
 	}
 	f := store.NewFeatures(memstore.New())
 	t.Cleanup(func() { f.Close() })
-	faddr := serve(f, nil)
-	var gaddrs []string
-	for range 2 {
+	faddr, _ := serve(f, nil)
+	var addrs []string
+	var stops []func()
+	for range 3 {
 		g := store.NewGraph(memstore.New())
 		t.Cleanup(func() { g.Close() })
-		gaddrs = append(gaddrs, serve(nil, g))
+		a, stop := serve(nil, g)
+		addrs, stops = append(addrs, a), append(stops, stop)
 	}
+	gaddrs := []string{addrs[0], addrs[1] + "|" + addrs[2]}
 	dir := t.TempDir()
 	base := []string{"mode=neighbor", "neighbor.fanouts=[5, 5]", "neighbor.batch_size=32",
 		"output.no_plot=true", "output.no_checkpoint=true"}
@@ -164,11 +172,14 @@ func TestNeighborThroughServers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	stops[1]() // shard 1 goes on with its other replica
+	stops[1]() // shard 1 goes on with its other replica
 	var losses [2][]float64
 	var accs [2]float64
 	for i, sets := range [][]string{
 		{"gas.store=" + filepath.Join(dir, "local")},
-		{"gas.store=" + filepath.Join(dir, "remote"), "gas.feature_server=" + faddr, "gas.graph_server=" + strings.Join(gaddrs, ",")},
+		{"gas.store=" + filepath.Join(dir, "remote"), "gas.feature_server=" + faddr, "gas.graph_server=" + strings.Join(gaddrs, ","),
+			"gas.server_wait=1"}, // for the dead replica
 	} {
 		cfg := gasConfig(t, "sage", append(base, sets...)...)
 		var logs syncBuffer
@@ -184,6 +195,9 @@ func TestNeighborThroughServers(t *testing.T) {
 		}
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("run %d: the log does not say it samples %s:\n%s", i, want, logs.String())
+		}
+		if i == 1 && !strings.Contains(logs.String(), "replica unavailable, reading from another") {
+			t.Errorf("the dead replica was never noticed:\n%s", logs.String())
 		}
 	}
 	t.Logf("test accuracy %.2f%% (both ways)", accs[1])
