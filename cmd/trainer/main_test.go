@@ -54,7 +54,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--set", "bogus"}, "want key.path=value"},
 		{[]string{"--seeds", "0", "--set", "output.dir=" + dir}, "seeds"},
 		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"--set", "mode=neighbor", "--set", "output.dir=" + dir}, "not implemented"},
+		{[]string{"--set", "mode=neighbor", "--set", "neighbor.fanouts=[10, 0]", "--set", "output.dir=" + dir}, "neighbor.fanouts[1]: 0"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
