@@ -153,14 +153,21 @@ const maxReopens = 16
 // notices a replacement (any call does), nodes that only the new topology
 // has fail the store wrapper's range check.
 func (e *remoteEdges) Neighbors(ctx context.Context, nodes []int32, dst *graph.Adjacency) error {
-	err := e.neighbors(ctx, nodes, dst)
+	return e.current(ctx, dst, func(cur *remoteEdges) error { return cur.neighbors(ctx, nodes, dst) })
+}
+
+// current calls read with e, and again with the edge type reopened (dst
+// reset, so nothing of the old version stays) while it fails because the
+// edge type was replaced, up to maxReopens times.
+func (e *remoteEdges) current(ctx context.Context, dst *graph.Adjacency, read func(cur *remoteEdges) error) error {
+	err := read(e)
 	for try := 0; isGone(err) && try < maxReopens; try++ {
 		cur, oerr := e.c.open(ctx, e.et)
 		if oerr != nil {
 			return err
 		}
-		dst.Reset() // nothing of the old version stays
-		err = cur.neighbors(ctx, nodes, dst)
+		dst.Reset()
+		err = read(cur)
 	}
 	return err
 }

@@ -25,18 +25,24 @@ type hopPools struct {
 	pools map[store.EdgeType]*sync.Pool
 }
 
-func (p *hopPools) get(et store.EdgeType, newHop func() any) *sync.Pool {
+// get returns et's pool, made with newHop (which opens the edge type)
+// when et has none yet.
+func (p *hopPools) get(et store.EdgeType, newHop func() (func() any, error)) (*sync.Pool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if pl := p.pools[et]; pl != nil {
+		return pl, nil
+	}
+	f, err := newHop()
+	if err != nil {
+		return nil, err
+	}
 	if p.pools == nil {
 		p.pools = make(map[store.EdgeType]*sync.Pool)
 	}
-	pl := p.pools[et]
-	if pl == nil {
-		pl = &sync.Pool{New: newHop}
-		p.pools[et] = pl
-	}
-	return pl
+	pl := &sync.Pool{New: f}
+	p.pools[et] = pl
+	return pl, nil
 }
 
 func (p *hopPools) forget(et store.EdgeType) {
@@ -59,14 +65,19 @@ func (s *GraphServer) SampleHop(ctx context.Context, req *rpcpb.SampleHopRequest
 	if err := s.checkIncarnation(op, et, req.Incarnation); err != nil {
 		return nil, toStatus(err)
 	}
-	view, err := store.View(ctx, s.gs, et)
+	pl, err := s.hops.get(et, func() (func() any, error) {
+		view, err := store.View(ctx, s.gs, et) // read once per edge type (incarnation)
+		if err != nil {
+			return nil, err
+		}
+		return func() any {
+			h, _ := sampling.NewLocalHopSampler(view, nil) // view is never nil
+			return h
+		}, nil
+	})
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	pl := s.hops.get(et, func() any {
-		h, _ := sampling.NewLocalHopSampler(view, nil) // view is never nil
-		return h
-	})
 	h := pl.Get().(*sampling.LocalHopSampler)
 	defer pl.Put(h)
 	var adj graph.Adjacency
@@ -157,15 +168,10 @@ func (h *HopSampler) SampleHop(ctx context.Context, frontier []int32, fanout int
 	}
 	dst.Reset()
 	e, err := h.c.open(ctx, h.et)
-	for try := 0; err == nil; try++ {
-		err = e.sampleHop(ctx, frontier, fanout, o, dst)
-		if !isGone(err) || try == maxReopens {
-			break
-		}
-		dst.Reset() // nothing of the old version stays
-		e, err = h.c.open(ctx, h.et)
+	if err != nil {
+		return err
 	}
-	return err
+	return e.current(ctx, dst, func(cur *remoteEdges) error { return cur.sampleHop(ctx, frontier, fanout, o, dst) })
 }
 
 func (e *remoteEdges) sampleHop(ctx context.Context, frontier []int32, fanout int, o *sampling.HopOptions, dst *graph.Adjacency) error {
