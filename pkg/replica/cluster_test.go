@@ -167,7 +167,11 @@ func (c *cluster) leader() int {
 func (c *cluster) sync() {
 	c.t.Helper()
 	want := c.nodes[c.leader()].rep.AppliedIndex()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Generous: a leader retries a member that was down with raft's
+	// exponential backoff (up to about 40 s), and CI runs the race-enabled
+	// packages side by side on 2 cores (a 10 s wait once timed out there
+	// with the restarted member still at its old index).
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for _, n := range c.nodes {
 		if n.rep == nil {
