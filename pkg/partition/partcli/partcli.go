@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
@@ -47,6 +48,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ncuts := fs.Int("ncuts", 1, "independent partitioning runs, best cut kept (as gpmetis -ncuts)")
 	verbose := fs.Bool("v", false, "log each phase to stderr")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	memProfile := fs.String("memprofile", "", "write an allocation profile (every allocation) to `file`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: gnnctl partition --parts K [flags] INPUT")
 		fmt.Fprintln(stderr, "INPUT is a METIS .graph file or an OGB raw-layout dataset folder (raw/edge.csv.gz).")
@@ -79,6 +81,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("partition: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 1
+		defer writeHeapProfile(*memProfile, stderr)
 	}
 	if os.Getenv("GOGC") == "" {
 		// The partitioner's heap is a few large pointer-free arrays per
@@ -116,6 +122,21 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		input, g.NumNodes(), g.NumEdges(), *parts, res.Cut, 100*float64(res.Cut)/max(1, float64(g.NumEdges())),
 		res.Imbalance, tRead.Seconds(), tPart.Seconds(), time.Since(t0).Seconds(), *out)
 	return err
+}
+
+// writeHeapProfile writes the allocation profile to path (errors go to
+// stderr: the partition itself succeeded).
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "partition: memprofile:", err)
+	}
 }
 
 // LoadInput reads a METIS .graph file or an OGB dataset folder (format
