@@ -233,8 +233,8 @@ func mlBisect(g *wgraph, tw0 int64, ub float64, p bisectParams, rng *rand.Rand) 
 	tw := [2]int64{tw0, g.tvw - tw0}
 	maxw := [2]int64{int64(math.Ceil(ub * float64(tw[0]))), int64(math.Ceil(ub * float64(tw[1])))}
 	maxvw := int32(min(int64(math.MaxInt32), max(1, int64(1.5*float64(g.tvw)/float64(p.coarsenTo)))))
-	levels, cmaps := coarsen(g, p.coarsenTo, maxvw, rng)
-	top := levels[len(levels)-1]
+	h := coarsen(g, p.coarsenTo, maxvw, rng)
+	top := h.top()
 	// The fine level's scratch is the largest; coarser levels reuse it.
 	n0 := g.n()
 	q := [2]*pq{newPQ(n0), newPQ(n0)}
@@ -258,16 +258,17 @@ func mlBisect(g *wgraph, tw0 int64, ub float64, p bisectParams, rng *rand.Rand) 
 		}
 	}
 	b := best
-	for l := len(levels) - 2; l >= 0; l-- {
-		fine := levels[l]
+	for l := h.depth() - 2; l >= 0; l-- {
+		fine := h.at(l)
 		nb := newTwoWay(fine, tw, maxw)
+		cmap := h.cmaps[l]
 		for v := range nb.where {
-			nb.where[v] = b.where[cmaps[l][v]]
+			nb.where[v] = b.where[cmap[v]]
 		}
 		nb.compute()
 		moved = nb.fm(p.niter, &q, locked, moved)
 		b = nb
-		levels[l+1], cmaps[l] = nil, nil
+		h.release(l)
 	}
 	return b.where, b.cut
 }

@@ -50,12 +50,12 @@ const (
 )
 
 // coarsen builds the hierarchy above g until it has at most `to` vertices
-// or stops shrinking. levels[0] is g; cmaps[i] maps the vertices of
-// levels[i] to those of levels[i+1]. g is not modified.
+// or stops shrinking. Level 0 is g; cmaps[i] maps the vertices of level i
+// to those of level i+1. g is not modified.
 // No coarse vertex may weigh more than maxvw (two-hop matching included),
 // except that a single fine vertex is never split.
-func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) (levels []*wgraph, cmaps [][]int32) {
-	levels = []*wgraph{g}
+func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) *hierarchy {
+	h := &hierarchy{levels: []*wgraph{g}}
 	var sc contractScratch
 	eq := g.equalEdgeWeights()
 	cur := g
@@ -75,8 +75,7 @@ func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) (levels []*wgraph, 
 			}
 		}
 		cg, cmap := contract(cur, match, &sc)
-		levels = append(levels, cg)
-		cmaps = append(cmaps, cmap)
+		h.push(cg, cmap, match)
 		eq = false
 		done := float64(cg.n()) > coarsenFraction*float64(n) || len(cg.adj) < cg.n()
 		cur = cg
@@ -84,7 +83,8 @@ func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) (levels []*wgraph, 
 			break
 		}
 	}
-	return levels, cmaps
+	h.seal()
+	return h
 }
 
 // shuffled returns a random permutation of [0, n).
@@ -290,7 +290,6 @@ func contract(g *wgraph, match []int32, sc *contractScratch) (*wgraph, []int32) 
 // fixed chunks of coarse vertices, so the result is independent of the
 // number of goroutines.
 func contractParallel(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
-	xadj, adj := g.xadj, g.adj
 	cn := int32(len(rep))
 	// Two passes over fixed chunks of coarse vertices: the first counts
 	// each coarse vertex's distinct neighbours, the second writes them
@@ -300,73 +299,122 @@ func contractParallel(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
 	const chunk = 1 << 12
 	deg := make([]int64, cn+1)
 	tables := make([][]int32, workers(int(cn), chunk))
-	merge := func(fill bool) func(w, lo, hi int) {
-		return func(w, lo, hi int) {
-			table := tables[w]
-			if table == nil {
-				table = make([]int32, cn)
-				for i := range table {
-					table[i] = -1
-				}
-				tables[w] = table
+	table := func(w int) []int32 {
+		if tables[w] == nil {
+			t := make([]int32, cn)
+			for i := range t {
+				t[i] = -1
 			}
-			var list []int32
-			for c := lo; c < hi; c++ {
-				v := rep[c]
-				m := match[v]
-				var base, k int64
-				if fill {
-					base = deg[c]
-				}
-				list = list[:0]
-				add := func(x int32) {
-					for e := xadj[x]; e < xadj[x+1]; e++ {
-						cu := cmap[adj[e]]
-						if cu == int32(c) {
-							continue
-						}
-						ew := g.w(e)
-						if p := table[cu]; p >= 0 {
-							if fill {
-								cg.adjw[base+int64(p)] += ew
-							}
-						} else {
-							table[cu] = int32(k)
-							if fill {
-								cg.adj[base+k] = cu
-								cg.adjw[base+k] = ew
-							} else {
-								list = append(list, cu)
-							}
-							k++
-						}
-					}
-				}
-				add(v)
-				if m != v {
-					add(m)
-				}
-				if fill {
-					for _, cu := range cg.adj[base : base+k] {
-						table[cu] = -1
-					}
-				} else {
-					for _, cu := range list {
-						table[cu] = -1
-					}
-					deg[c+1] = k
-				}
-			}
+			tables[w] = t
 		}
+		return tables[w]
 	}
-	parallelForW(int(cn), chunk, merge(false))
+	parallelForW(int(cn), chunk, func(w, lo, hi int) {
+		countCoarse(g, match, cmap, rep, table(w), deg, lo, hi)
+	})
 	for c := int32(0); c < cn; c++ {
 		deg[c+1] += deg[c]
 	}
 	cg.xadj = deg
 	cg.adj = make([]int32, deg[cn])
 	cg.adjw = make([]int32, deg[cn])
-	parallelForW(int(cn), chunk, merge(true))
+	// The count pass left stamps (coarse ids) in the tables; the fill pass
+	// wants -1 between coarse vertices.
+	reset := make([]bool, len(tables))
+	parallelForW(int(cn), chunk, func(w, lo, hi int) {
+		t := table(w)
+		if !reset[w] {
+			for i := range t {
+				t[i] = -1
+			}
+			reset[w] = true
+		}
+		fillCoarse(g, cg, match, cmap, rep, t, lo, hi)
+	})
+}
+
+// countCoarse sets deg[c+1] to the number of distinct coarse neighbours
+// of each coarse vertex c in [lo, hi). table[cu] == c marks cu as seen
+// for c, so the table needs no reset between coarse vertices (it must
+// hold no id in [lo, hi) on entry: -1 or ids of earlier chunks).
+func countCoarse(g *wgraph, match, cmap, rep, table []int32, deg []int64, lo, hi int) {
+	xadj, adj := g.xadj, g.adj
+	for c := lo; c < hi; c++ {
+		ci := int32(c)
+		table[ci] = ci // the pair's own edges vanish
+		var k int64
+		v := rep[c]
+		for _, u := range adj[xadj[v]:xadj[v+1]] {
+			if cu := cmap[u]; table[cu] != ci {
+				table[cu] = ci
+				k++
+			}
+		}
+		if m := match[v]; m != v {
+			for _, u := range adj[xadj[m]:xadj[m+1]] {
+				if cu := cmap[u]; table[cu] != ci {
+					table[cu] = ci
+					k++
+				}
+			}
+		}
+		deg[c+1] = k
+	}
+}
+
+// fillCoarse writes the merged adjacency of the coarse vertices [lo, hi)
+// into cg (whose xadj is final). table is all -1 on entry and on return;
+// in between, table[cu] is cu's slot in the current coarse vertex's list.
+func fillCoarse(g *wgraph, cg *wgraph, match, cmap, rep, table []int32, lo, hi int) {
+	xadj, adj, adjw := g.xadj, g.adj, g.adjw
+	for c := lo; c < hi; c++ {
+		ci := int32(c)
+		base := cg.xadj[c]
+		out, outw := cg.adj[base:cg.xadj[c+1]], cg.adjw[base:cg.xadj[c+1]]
+		k := int32(0)
+		v := rep[c]
+		pair := [2]int32{v, match[v]}
+		np := 2
+		if pair[1] == v {
+			np = 1
+		}
+		for _, x := range pair[:np] {
+			lo, hi := xadj[x], xadj[x+1]
+			if adjw == nil {
+				for _, u := range adj[lo:hi] {
+					cu := cmap[u]
+					if cu == ci {
+						continue
+					}
+					if p := table[cu]; p >= 0 {
+						outw[p]++
+					} else {
+						table[cu] = k
+						out[k], outw[k] = cu, 1
+						k++
+					}
+				}
+				continue
+			}
+			ws := adjw[lo:hi]
+			for i, u := range adj[lo:hi] {
+				cu := cmap[u]
+				if cu == ci {
+					continue
+				}
+				if p := table[cu]; p >= 0 {
+					outw[p] += ws[i]
+				} else {
+					table[cu] = k
+					out[k], outw[k] = cu, ws[i]
+					k++
+				}
+			}
+		}
+		for _, cu := range out[:k] {
+			table[cu] = -1
+		}
+	}
 }
 
 // contractOnePass: graphs with at most this many adjacency entries are

@@ -70,3 +70,19 @@ func TestContractPathsAgree(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkContract times one contraction of an R-MAT graph's level 1
+// (weighted, power-law), the step that dominates coarsening.
+func BenchmarkContract(b *testing.B) {
+	g, _ := coreGraph(rmatGraph(b, 17))
+	r := rand.New(rand.NewPCG(1, 1))
+	match := make([]int32, g.n())
+	matchRandom(g, match, 1<<30, r)
+	g, _ = contract(g, match, nil)
+	match = make([]int32, g.n())
+	matchHeavyEdge(g, match, 1<<30, r)
+	for b.Loop() {
+		contract(g, match, nil)
+	}
+	b.ReportMetric(float64(len(g.adj)), "entries")
+}

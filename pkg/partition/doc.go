@@ -14,7 +14,8 @@
 //   - Degree-0 vertices are set aside before anything else and used at the
 //     end as filler that evens out part weights (METIS instead glues them to
 //     arbitrary vertices during coarsening, which costs it dearly on graphs
-//     with many of them, such as R-MAT graphs).
+//     with many of them, such as R-MAT graphs). Fewer than one in a
+//     thousand stay in the graph: setting them aside copies the adjacency.
 //   - Coarsening: random matching on the input level when all edge weights
 //     are equal, sorted heavy-edge matching on the levels after it, and
 //     two-hop matching of leftover vertices that share a neighbour when more

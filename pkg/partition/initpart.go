@@ -8,9 +8,10 @@ import (
 )
 
 // splitGraph returns the subgraphs induced by the vertices of side 0 and of
-// side 1, and for each the map from its vertices back to g's. Cut edges
-// are dropped; edge weights are always materialised.
-func splitGraph(g *wgraph, where []int8) (sub [2]*wgraph, back [2][]int32) {
+// side 1 for the sides with need[s], and for each the map from its
+// vertices back to g's (nil for the other sides). Cut edges are dropped;
+// edge weights are always materialised.
+func splitGraph(g *wgraph, where []int8, need [2]bool) (sub [2]*wgraph, back [2][]int32) {
 	n := g.n()
 	local := make([]int32, n)
 	var cnt [2]int32
@@ -20,12 +21,17 @@ func splitGraph(g *wgraph, where []int8) (sub [2]*wgraph, back [2][]int32) {
 		cnt[s]++
 	}
 	for s := 0; s < 2; s++ {
-		sub[s] = &wgraph{xadj: make([]int64, cnt[s]+1), vw: make([]int32, cnt[s])}
-		back[s] = make([]int32, cnt[s])
+		if need[s] {
+			sub[s] = &wgraph{xadj: make([]int64, cnt[s]+1), vw: make([]int32, cnt[s])}
+			back[s] = make([]int32, cnt[s])
+		}
 	}
 	var m [2]int64
 	for v := 0; v < n; v++ {
 		s := where[v]
+		if !need[s] {
+			continue
+		}
 		for _, u := range g.adj[g.xadj[v]:g.xadj[v+1]] {
 			if where[u] == s {
 				m[s]++
@@ -33,13 +39,18 @@ func splitGraph(g *wgraph, where []int8) (sub [2]*wgraph, back [2][]int32) {
 		}
 	}
 	for s := 0; s < 2; s++ {
-		sub[s].adj = make([]int32, m[s])
-		sub[s].adjw = make([]int32, m[s])
+		if need[s] {
+			sub[s].adj = make([]int32, m[s])
+			sub[s].adjw = make([]int32, m[s])
+		}
 	}
 	var at [2]int64
 	for v := 0; v < n; v++ {
 		s := where[v]
 		h := sub[s]
+		if h == nil {
+			continue
+		}
 		lv := local[v]
 		back[s][lv] = int32(v)
 		h.vw[lv] = g.vw[v]
@@ -76,7 +87,18 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 	tw0 := int64(math.Round(float64(g.tvw) * float64(k1) / float64(k)))
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	where, _ := mlBisect(g, tw0, ub, p, rng)
-	sub, back := splitGraph(g, where)
+	// A side that becomes a single part needs no subgraph: its vertices
+	// take their part here (for k = 2 nothing is split at all).
+	need := [2]bool{k1 > 1, k-k1 > 1}
+	for v, s := range where {
+		if !need[s] {
+			part[v] = first + int32(s)*int32(k1)
+		}
+	}
+	if !need[0] && !need[1] {
+		return
+	}
+	sub, back := splitGraph(g, where, need)
 	where = nil
 	big := g.n() > 2000
 	// g is not used below, so (unless the caller holds it) it can be
@@ -91,12 +113,15 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 				kk, f = k-k1, first+int32(k1)
 			}
 			gs := sub[s]
+			if gs == nil {
+				return
+			}
 			sub[s] = nil
 			parts[s] = make([]int32, gs.n())
 			recursiveBisection(gs, kk, f, ub, p, seedFor(seed, uint64(s+1)), parts[s])
 		}
 	}
-	if big {
+	if big && need[0] && need[1] {
 		parallelDo(do(0), do(1))
 	} else {
 		do(0)()
@@ -109,8 +134,17 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 	}
 }
 
+// parallelTriesMaxEntries: initialPartition runs its tries in parallel on
+// coarsest graphs with at most this many adjacency entries, one after
+// another above. Each try coarsens the graph again (mlBisect), and on
+// graphs whose coarsest level stays dense (a 1M-vertex SBM: 33k vertices,
+// 13M entries) two concurrent hierarchies were the peak of the whole run's
+// memory (1.28 GB against 0.71 GB after coarsening); one at a time still
+// uses both cores in contractParallel.
+const parallelTriesMaxEntries = 1 << 21
+
 // initialPartition partitions the coarsest graph into k parts: tries
-// independent recursive bisections (run in parallel) whose k-way cut and
+// independent recursive bisections (in parallel on small graphs) whose k-way cut and
 // balance (against maxpw) are compared. It returns them best first
 // (least overweight, then lowest cut; earlier tries first among equals).
 func initialPartition(g *wgraph, k int, maxpw []int64, tries int, p bisectParams, seed uint64) [][]int32 {
@@ -129,7 +163,13 @@ func initialPartition(g *wgraph, k int, maxpw []int64, tries int, p bisectParams
 			results[t] = part
 		}
 	}
-	parallelDo(tasks...)
+	if len(g.adj) <= parallelTriesMaxEntries {
+		parallelDo(tasks...)
+	} else {
+		for _, task := range tasks {
+			task()
+		}
+	}
 	type scored struct {
 		t         int
 		over, cut int64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"strconv"
@@ -96,6 +97,21 @@ func (f *fields) next() (v int64, ok bool, err error) {
 	return v, true, nil
 }
 
+// readBufferSize is 64 KiB, or less for a smaller regular file. Reads of
+// 64 KiB cost no more time than larger ones (a 110 MB graph reads in the
+// same time with 1 MiB), and on small graphs every page of the buffer is
+// resident memory: the earlier 1 MiB was two thirds of what a run on
+// Cora allocated.
+func readBufferSize(r io.Reader) int {
+	const most = 64 << 10
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return int(min(most, max(st.Size()+1, 4096)))
+		}
+	}
+	return most
+}
+
 // ReadGraph reads a graph in METIS's .graph format: '%' comment lines; a
 // header "n m [fmt [ncon]]" where fmt's digits flag vertex sizes (ignored),
 // vertex weights and edge weights, and ncon must be 1; then one line per
@@ -105,7 +121,7 @@ func (f *fields) next() (v int64, ok bool, err error) {
 // symmetric weights. Errors are *FormatError values naming the line, and
 // wrap ErrFormat; name is used only in messages.
 func ReadGraph(r io.Reader, name string) (*Graph, error) {
-	lr := &lineReader{r: bufio.NewReaderSize(r, 1<<20)}
+	lr := &lineReader{r: bufio.NewReaderSize(r, readBufferSize(r))}
 	ferr := func(line int, format string, args ...any) error {
 		return &FormatError{Name: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}

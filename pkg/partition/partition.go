@@ -26,8 +26,9 @@ type Options struct {
 	// max(n / (20 log2 k), 30 k), capped at 40000 (n without degree-0 vertices).
 	CoarsenTo int
 	// InitTries is how many independent recursive bisections of the
-	// coarsest graph are tried (in parallel); the best is refined. The
-	// default is 2.
+	// coarsest graph are tried (in parallel, unless that graph is so dense
+	// that two bisection hierarchies at once would be the peak of the
+	// run's memory); the best is refined. The default is 2.
 	InitTries int
 	// Refine is the number of refinement passes per level. Default 10.
 	Refine int
@@ -186,9 +187,9 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 	}
 	maxvw := int32(min(int64(math.MaxInt32), max(1, int64(1.5*float64(core.tvw)/float64(to)))))
 	rng := rand.New(rand.NewPCG(o.Seed, 1))
-	levels, cmaps := coarsen(core, to, maxvw, rng)
-	top := levels[len(levels)-1]
-	log.Debug("partition: coarsened", "levels", len(levels), "coarsest", top.n(), "edges", len(top.adj)/2, "elapsed", time.Since(t0))
+	h := coarsen(core, to, maxvw, rng)
+	top := h.top()
+	log.Debug("partition: coarsened", "levels", h.depth(), "coarsest", top.n(), "edges", len(top.adj)/2, "elapsed", time.Since(t0))
 
 	p := defaultBisect
 	tries := o.InitTries
@@ -210,7 +211,7 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 		ncand = min(2, len(parts))
 	}
 	rs := make([]*kway, ncand)
-	nl := len(levels)
+	nl := h.depth()
 	refineAll := func(l int) {
 		tasks := make([]func(), ncand)
 		for c := range rs {
@@ -233,9 +234,9 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 	}
 	log.Debug("partition: initial", "cut", rs[0].cut, "candidates", ncand, "elapsed", time.Since(t0))
 	refineAll(nl - 1)
-	for l := len(levels) - 2; l >= 0; l-- {
-		fine := levels[l]
-		cmap := cmaps[l]
+	for l := nl - 2; l >= 0; l-- {
+		fine := h.at(l)
+		cmap := h.cmaps[l]
 		for c, r := range rs {
 			fpart := make([]int32, fine.n())
 			cpart := r.part
@@ -247,7 +248,7 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 			rs[c] = nil
 			rs[c] = newKway(fine, k, fpart, maxpw)
 		}
-		levels[l+1], cmaps[l] = nil, nil
+		h.release(l)
 		refineAll(l)
 		log.Debug("partition: level", "level", l, "n", fine.n(), "cut", rs[0].cut, "maxpw", slices.Max(rs[0].pw), "limit", maxpw[0], "elapsed", time.Since(t0))
 	}

@@ -22,6 +22,7 @@ func partCases(t *testing.T, r *rand.Rand) []partCase {
 		{"grid60x50", gridGraph(t, 60, 50), []int{1, 2, 3, 8, 32}},
 		{"geometric", geo, []int{2, 7, 16}},
 		{"random-isolated", randomGraph(t, 4000, 6000, 1500, r), []int{2, 5, 16}},
+		{"few-isolated", fewIsolatedGraph(t), []int{2, 8}},
 		{"weighted-geometric", withWeights(geo, 5, 9, r), []int{2, 6, 16}},
 		{"all-isolated", mustFromCOO(t, emptyCOO(500)), []int{1, 7}},
 		{"tiny", gridGraph(t, 3, 1), []int{3}},
@@ -145,6 +146,18 @@ func TestPartitionImbalanceOption(t *testing.T) {
 		}
 		checkResult(t, g, 6, ub, res)
 	}
+}
+
+// fewIsolatedGraph has 3 degree-0 vertices among 12000, too few to be set
+// aside (see fewIsolated).
+func fewIsolatedGraph(t *testing.T) *Graph {
+	g := gridGraph(t, 120, 100)
+	n := g.NumNodes() + 3
+	g.Xadj = append(g.Xadj, g.Xadj[n-3], g.Xadj[n-3], g.Xadj[n-3])
+	if core, ids := coreGraph(g); ids != nil || core.n() != n {
+		t.Fatalf("3 degree-0 vertices among %d were set aside", n)
+	}
+	return g
 }
 
 // Degree-0 vertices fill light parts: a core much smaller than the
