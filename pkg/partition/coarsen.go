@@ -2,7 +2,6 @@ package partition
 
 import (
 	"math/rand/v2"
-	"slices"
 )
 
 // wgraph is the partitioner's working graph, one per level of the
@@ -249,9 +248,7 @@ func matchTwoHop(g *wgraph, match []int32, maxvw int32, maxdeg int64, unmatched 
 // each unmatched vertex) becomes one coarse vertex numbered in order of its
 // smaller fine vertex; parallel edges merge (weights add) and edges inside
 // a pair vanish. It returns the coarse graph and the map from g's vertices
-// to it. Graphs of up to contractOnePass adjacency entries are contracted
-// by contractSmall, larger ones by contractParallel; both give the same
-// coarse graph.
+// to it. sc (may be nil) holds merge tables reused across calls.
 func contract(g *wgraph, match []int32, sc *contractScratch) (*wgraph, []int32) {
 	n := g.n()
 	cmap := make([]int32, n)
@@ -278,51 +275,39 @@ func contract(g *wgraph, match []int32, sc *contractScratch) (*wgraph, []int32) 
 			cg.vw[c] += g.vw[m]
 		}
 	}
-	if len(g.adj) <= contractOnePass {
-		contractSmall(g, cg, match, cmap, rep, sc)
-	} else {
-		contractParallel(g, cg, match, cmap, rep)
+	if sc == nil {
+		sc = new(contractScratch)
 	}
+	contractAdj(g, cg, match, cmap, rep, sc)
 	return cg, cmap
 }
 
-// contractParallel fills cg's adjacency for contract in parallel over
-// fixed chunks of coarse vertices, so the result is independent of the
-// number of goroutines.
-func contractParallel(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
-	cn := int32(len(rep))
-	// Two passes over fixed chunks of coarse vertices: the first counts
-	// each coarse vertex's distinct neighbours, the second writes them
-	// straight into the exactly sized coarse arrays. Merging twice costs
-	// less than an upper-bound-sized temporary copy of the adjacency, which
-	// would be the peak of the whole run's memory.
+// contractAdj fills cg's adjacency for contract, in parallel over fixed
+// chunks of coarse vertices, so the result is independent of the number of
+// goroutines. Two passes: the first counts each coarse vertex's distinct
+// neighbours, the second writes them straight into the exactly sized
+// coarse arrays. Merging twice costs less than an upper-bound-sized
+// temporary copy of the adjacency, which would be the peak of a large
+// run's memory and most of the bytes a small run allocates.
+func contractAdj(g *wgraph, cg *wgraph, match, cmap, rep []int32, sc *contractScratch) {
+	cn := len(rep)
 	const chunk = 1 << 12
+	sc.reserve(workers(cn, chunk))
 	deg := make([]int64, cn+1)
-	tables := make([][]int32, workers(int(cn), chunk))
-	table := func(w int) []int32 {
-		if tables[w] == nil {
-			t := make([]int32, cn)
-			for i := range t {
-				t[i] = -1
-			}
-			tables[w] = t
-		}
-		return tables[w]
-	}
-	parallelForW(int(cn), chunk, func(w, lo, hi int) {
-		countCoarse(g, match, cmap, rep, table(w), deg, lo, hi)
+	parallelForW(cn, chunk, func(w, lo, hi int) {
+		countCoarse(g, match, cmap, rep, sc.table(w, cn), deg, lo, hi)
 	})
-	for c := int32(0); c < cn; c++ {
+	for c := range cn {
 		deg[c+1] += deg[c]
 	}
 	cg.xadj = deg
 	cg.adj = make([]int32, deg[cn])
 	cg.adjw = make([]int32, deg[cn])
 	// The count pass left stamps (coarse ids) in the tables; the fill pass
-	// wants -1 between coarse vertices.
-	reset := make([]bool, len(tables))
-	parallelForW(int(cn), chunk, func(w, lo, hi int) {
-		t := table(w)
+	// wants -1 between coarse vertices, and leaves it.
+	reset := make([]bool, len(sc.tables))
+	parallelForW(cn, chunk, func(w, lo, hi int) {
+		t := sc.table(w, cn)
 		if !reset[w] {
 			for i := range t {
 				t[i] = -1
@@ -331,6 +316,14 @@ func contractParallel(g *wgraph, cg *wgraph, match, cmap, rep []int32) {
 		}
 		fillCoarse(g, cg, match, cmap, rep, t, lo, hi)
 	})
+	// A table no fill chunk reached still holds stamps.
+	for w, done := range reset {
+		if !done {
+			for i := range sc.tables[w][:min(cn, len(sc.tables[w]))] {
+				sc.tables[w][i] = -1
+			}
+		}
+	}
 }
 
 // countCoarse sets deg[c+1] to the number of distinct coarse neighbours
@@ -417,77 +410,29 @@ func fillCoarse(g *wgraph, cg *wgraph, match, cmap, rep, table []int32, lo, hi i
 	}
 }
 
-// contractOnePass: graphs with at most this many adjacency entries are
-// contracted by contractSmall. Its upper-bound-sized buffers (8 bytes per
-// entry) are small next to the peak memory of a large run, and the
-// recursive bisections of the initial partition contract thousands of such
-// graphs, where the second merge pass and the goroutines of the parallel
-// path cost more than they save.
-const contractOnePass = 1 << 18
-
-// contractScratch holds contractSmall's buffers, reused from level to
-// level of one coarsening (each level is smaller than the one before).
-// table is all -1 between uses.
+// contractScratch holds contract's merge tables, one per worker, reused
+// from level to level of one coarsening (and across the many small
+// contractions of a recursive bisection). Between uses every table is
+// all -1.
 type contractScratch struct {
-	adj, adjw, table []int32
+	tables [][]int32
 }
 
-// buffers returns empty adjacency buffers with room for m entries and a
-// table of cn entries, all -1.
-func (sc *contractScratch) buffers(m, cn int) (adj, adjw, table []int32) {
-	if cap(sc.adj) < m {
-		sc.adj = make([]int32, 0, m)
-		sc.adjw = make([]int32, 0, m)
+// reserve makes room for nw workers' tables (before the workers start).
+func (sc *contractScratch) reserve(nw int) {
+	for len(sc.tables) < nw {
+		sc.tables = append(sc.tables, nil)
 	}
-	if len(sc.table) < cn {
-		sc.table = make([]int32, cn)
-		for i := range sc.table {
-			sc.table[i] = -1
-		}
-	}
-	return sc.adj[:0], sc.adjw[:0], sc.table[:cn]
 }
 
-// contractSmall fills cg's adjacency for contract in one sequential pass
-// into scratch buffers sized for the fine adjacency (no coarse vertex has
-// more entries than its fine vertices together), then copies them to
-// exact size. The result is the same as contractParallel's. sc may be nil.
-func contractSmall(g *wgraph, cg *wgraph, match, cmap, rep []int32, sc *contractScratch) {
-	if sc == nil {
-		sc = new(contractScratch)
+// table returns worker w's table with at least cn entries, all -1.
+func (sc *contractScratch) table(w, cn int) []int32 {
+	if len(sc.tables[w]) < cn {
+		t := make([]int32, cn)
+		for i := range t {
+			t[i] = -1
+		}
+		sc.tables[w] = t
 	}
-	cn := len(rep)
-	xadj, adj := g.xadj, g.adj
-	cxadj := make([]int64, cn+1)
-	cadj, cadjw, table := sc.buffers(len(adj), cn) // table: slot of a coarse neighbour in cadj, or -1
-	for c := range cn {
-		base := len(cadj)
-		pair := [2]int32{rep[c], match[rep[c]]}
-		np := 2
-		if pair[1] == pair[0] {
-			np = 1
-		}
-		for _, x := range pair[:np] {
-			for e := xadj[x]; e < xadj[x+1]; e++ {
-				cu := cmap[adj[e]]
-				if cu == int32(c) {
-					continue
-				}
-				if p := table[cu]; p >= 0 {
-					cadjw[p] += g.w(e)
-				} else {
-					table[cu] = int32(len(cadj))
-					cadj = append(cadj, cu)
-					cadjw = append(cadjw, g.w(e))
-				}
-			}
-		}
-		for _, cu := range cadj[base:] {
-			table[cu] = -1
-		}
-		cxadj[c+1] = int64(len(cadj))
-	}
-	cg.xadj = cxadj
-	cg.adj = slices.Clone(cadj)
-	cg.adjw = slices.Clone(cadjw)
+	return sc.tables[w][:cn]
 }

@@ -2,19 +2,18 @@ package partition
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
 
-// TestContractPathsAgree checks that the one-pass contraction of small
-// graphs builds exactly the graph the parallel two-pass contraction
-// builds, on the input level (unit weights) and on a weighted coarse
+// TestContractMatchesReference checks contract against a plain map-based
+// contraction, on the input level (unit weights) and on a weighted coarse
 // level, for graphs with isolated vertices, hubs and duplicate-free random
-// edges.
-func TestContractPathsAgree(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 7))
-	// One scratch for every case: the later, smaller graphs reuse the
-	// buffers (and the table) of the earlier ones.
+// edges, with one scratch reused across graphs of shrinking and growing
+// size, on one worker and on several.
+func TestContractMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(testSeed(t, 7), 7))
 	var sc contractScratch
 	for _, tc := range []struct {
 		name        string
@@ -25,6 +24,7 @@ func TestContractPathsAgree(t *testing.T) {
 		{"dense", 300, 6000, 0, false},
 		{"weighted", 2000, 9000, 100, true},
 		{"tiny", 3, 2, 0, false},
+		{"many-chunks", 40000, 120000, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g, _ := coreGraph(randomGraph(t, tc.n, tc.m, tc.iso, r))
@@ -37,37 +37,76 @@ func TestContractPathsAgree(t *testing.T) {
 			}
 			match := make([]int32, g.n())
 			matchRandom(g, match, 1<<30, r)
-			small, cmap := contract(g, match, &sc) // small: under contractOnePass
-			if len(g.adj) > contractOnePass {
-				t.Fatalf("test graph too large for the one-pass path")
-			}
-			rep := make([]int32, small.n())
-			for v := range match {
-				rep[cmap[v]] = min(int32(v), match[v])
-			}
-			par := &wgraph{vw: slices.Clone(small.vw), tvw: small.tvw}
-			contractParallel(g, par, match, cmap, rep)
-			if !slices.Equal(small.xadj, par.xadj) || !slices.Equal(small.adj, par.adj) || !slices.Equal(small.adjw, par.adjw) {
-				t.Fatalf("one-pass and parallel contraction differ:\nxadj %v\n vs  %v", small.xadj[:min(10, len(small.xadj))], par.xadj[:min(10, len(par.xadj))])
-			}
-			// And the coarse graph is what contraction means: the total
-			// edge weight minus the weight inside pairs.
-			var fine, inside, coarse int64
-			for v := 0; v < g.n(); v++ {
-				for e := g.xadj[v]; e < g.xadj[v+1]; e++ {
-					fine += int64(g.w(e))
-					if cmap[g.adj[e]] == cmap[v] {
-						inside += int64(g.w(e))
+			for _, procs := range []int{1, 2, 3} {
+				old := runtime.GOMAXPROCS(procs)
+				cg, cmap := contract(g, match, &sc)
+				runtime.GOMAXPROCS(old)
+				for i, tab := range sc.tables {
+					if j := slices.IndexFunc(tab, func(x int32) bool { return x != -1 }); j >= 0 {
+						t.Fatalf("GOMAXPROCS %d: table %d entry %d is %d after contract, want -1", procs, i, j, tab[j])
 					}
 				}
-			}
-			for _, w := range small.adjw {
-				coarse += int64(w)
-			}
-			if coarse != fine-inside {
-				t.Fatalf("coarse edge weight %d, want %d - %d", coarse, fine, inside)
+				checkContraction(t, g, match, cg, cmap)
 			}
 		})
+	}
+}
+
+// checkContraction compares cg with the contraction of g by match computed
+// with maps: one coarse vertex per pair in order of its smaller vertex,
+// weights summed, edges inside a pair gone, each list in order of first
+// appearance (the pair's smaller vertex first).
+func checkContraction(t *testing.T, g *wgraph, match []int32, cg *wgraph, cmap []int32) {
+	t.Helper()
+	n := g.n()
+	want := make([]int32, n)
+	var cn int32
+	for v := range n {
+		if m := int(match[v]); v <= m {
+			want[v], want[m] = cn, cn
+			cn++
+		}
+	}
+	if !slices.Equal(cmap, want) || cg.n() != int(cn) {
+		t.Fatalf("map or coarse vertex count differ (%d coarse vertices, want %d)", cg.n(), cn)
+	}
+	c := 0
+	for v := range n {
+		m := int(match[v])
+		if v > m {
+			continue
+		}
+		pair, w := []int{v, m}, g.vw[v]+g.vw[m]
+		if m == v {
+			pair, w = pair[:1], g.vw[v]
+		}
+		if cg.vw[c] != w {
+			t.Fatalf("coarse vertex %d weighs %d, want %d", c, cg.vw[c], w)
+		}
+		var order []int32
+		sum := map[int32]int32{}
+		for _, x := range pair {
+			for e := g.xadj[x]; e < g.xadj[x+1]; e++ {
+				cu := want[g.adj[e]]
+				if cu == int32(c) {
+					continue
+				}
+				if _, ok := sum[cu]; !ok {
+					order = append(order, cu)
+				}
+				sum[cu] += g.w(e)
+			}
+		}
+		got := cg.adj[cg.xadj[c]:cg.xadj[c+1]]
+		if !slices.Equal(got, order) {
+			t.Fatalf("coarse vertex %d: neighbours %v, want %v", c, got, order)
+		}
+		for i, cu := range order {
+			if w := cg.adjw[cg.xadj[c]+int64(i)]; w != sum[cu] {
+				t.Fatalf("coarse vertex %d: edge to %d weighs %d, want %d", c, cu, w, sum[cu])
+			}
+		}
+		c++
 	}
 }
 
