@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,6 +75,21 @@ func (fs crashableFS) Clone(r *rand.Rand) *vfs.MemFS {
 	fs.linkMu.Lock()
 	defer fs.linkMu.Unlock()
 	return fs.MemFS.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: r.IntN(101), RNG: r})
+}
+
+// stuckAfter bounds a crash test: a run takes seconds, so one still
+// running after this long is deadlocked.
+const stuckAfter = 3 * time.Minute
+
+// watchdog ends the test binary with every goroutine's stack if t is still
+// running after stuckAfter, instead of leaving a deadlock to the package
+// timeout (the CrashClone/Link deadlock above held CI for 45 minutes).
+func watchdog(t *testing.T) {
+	timer := time.AfterFunc(stuckAfter, func() {
+		debug.SetTraceback("all")
+		panic(fmt.Sprintf("%s still running after %v: deadlocked", t.Name(), stuckAfter))
+	})
+	t.Cleanup(func() { timer.Stop() })
 }
 
 var batchPerm = rand.New(rand.NewPCG(99, 0)).Perm(crashRows)
@@ -177,6 +193,7 @@ func TestCrashCloneKeepsAcknowledgedWrites(t *testing.T) {
 }
 
 func testCrashClone(t *testing.T) {
+	watchdog(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -252,6 +269,7 @@ func TestCrashDuringLargeEdgePut(t *testing.T) {
 }
 
 func testCrashEdgePut(t *testing.T, ingestMin int64) {
+	watchdog(t)
 	old := batchBytes
 	batchBytes = 4 << 10 // many batches
 	t.Cleanup(func() { batchBytes = old })
