@@ -292,7 +292,8 @@ func contract(g *wgraph, match []int32, sc *contractScratch) (*wgraph, []int32) 
 func contractAdj(g *wgraph, cg *wgraph, match, cmap, rep []int32, sc *contractScratch) {
 	cn := len(rep)
 	const chunk = 1 << 12
-	sc.reserve(workers(cn, chunk))
+	nw := workers(cn, chunk)
+	sc.reserve(nw)
 	deg := make([]int64, cn+1)
 	parallelForW(cn, chunk, func(w, lo, hi int) {
 		countCoarse(g, match, cmap, rep, sc.table(w, cn), deg, lo, hi)
@@ -305,25 +306,15 @@ func contractAdj(g *wgraph, cg *wgraph, match, cmap, rep []int32, sc *contractSc
 	cg.adjw = make([]int32, deg[cn])
 	// The count pass left stamps (coarse ids) in the tables; the fill pass
 	// wants -1 between coarse vertices, and leaves it.
-	reset := make([]bool, len(sc.tables))
-	parallelForW(cn, chunk, func(w, lo, hi int) {
+	for w := range nw {
 		t := sc.table(w, cn)
-		if !reset[w] {
-			for i := range t {
-				t[i] = -1
-			}
-			reset[w] = true
-		}
-		fillCoarse(g, cg, match, cmap, rep, t, lo, hi)
-	})
-	// A table no fill chunk reached still holds stamps.
-	for w, done := range reset {
-		if !done {
-			for i := range sc.tables[w][:min(cn, len(sc.tables[w]))] {
-				sc.tables[w][i] = -1
-			}
+		for i := range t {
+			t[i] = -1
 		}
 	}
+	parallelForW(cn, chunk, func(w, lo, hi int) {
+		fillCoarse(g, cg, match, cmap, rep, sc.table(w, cn), lo, hi)
+	})
 }
 
 // countCoarse sets deg[c+1] to the number of distinct coarse neighbours
@@ -373,33 +364,24 @@ func fillCoarse(g *wgraph, cg *wgraph, match, cmap, rep, table []int32, lo, hi i
 		}
 		for _, x := range pair[:np] {
 			lo, hi := xadj[x], xadj[x+1]
-			if adjw == nil {
-				for _, u := range adj[lo:hi] {
-					cu := cmap[u]
-					if cu == ci {
-						continue
-					}
-					if p := table[cu]; p >= 0 {
-						outw[p]++
-					} else {
-						table[cu] = k
-						out[k], outw[k] = cu, 1
-						k++
-					}
-				}
-				continue
+			var ws []int32 // nil: unit weights
+			if adjw != nil {
+				ws = adjw[lo:hi]
 			}
-			ws := adjw[lo:hi]
 			for i, u := range adj[lo:hi] {
 				cu := cmap[u]
 				if cu == ci {
 					continue
 				}
+				w := int32(1)
+				if ws != nil {
+					w = ws[i]
+				}
 				if p := table[cu]; p >= 0 {
-					outw[p] += ws[i]
+					outw[p] += w
 				} else {
 					table[cu] = k
-					out[k], outw[k] = cu, ws[i]
+					out[k], outw[k] = cu, w
 					k++
 				}
 			}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"strconv"
 )
 
@@ -97,19 +96,27 @@ func (f *fields) next() (v int64, ok bool, err error) {
 	return v, true, nil
 }
 
-// readBufferSize is 64 KiB, or less for a smaller regular file. Reads of
-// 64 KiB cost no more time than larger ones (a 110 MB graph reads in the
-// same time with 1 MiB), and on small graphs every page of the buffer is
-// resident memory: the earlier 1 MiB was two thirds of what a run on
-// Cora allocated.
-func readBufferSize(r io.Reader) int {
-	const most = 64 << 10
+// regularFileSize returns r's size if r is a regular file, else -1.
+func regularFileSize(r io.Reader) int64 {
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			return int(min(most, max(st.Size()+1, 4096)))
+			return st.Size()
 		}
 	}
-	return most
+	return -1
+}
+
+// readBufferSize is 64 KiB, or less for a smaller file (size from
+// regularFileSize). Reads of 64 KiB cost no more time than larger ones (a
+// 110 MB graph reads in the same time with 1 MiB), and on small graphs
+// every page of the buffer is resident memory: the earlier 1 MiB was two
+// thirds of what a run on Cora allocated.
+func readBufferSize(size int64) int {
+	const most = 64 << 10
+	if size < 0 {
+		return most
+	}
+	return int(min(most, max(size+1, 4096)))
 }
 
 // ReadGraph reads a graph in METIS's .graph format: '%' comment lines; a
@@ -121,7 +128,8 @@ func readBufferSize(r io.Reader) int {
 // symmetric weights. Errors are *FormatError values naming the line, and
 // wrap ErrFormat; name is used only in messages.
 func ReadGraph(r io.Reader, name string) (*Graph, error) {
-	lr := &lineReader{r: bufio.NewReaderSize(r, readBufferSize(r))}
+	size := regularFileSize(r)
+	lr := &lineReader{r: bufio.NewReaderSize(r, readBufferSize(size))}
 	ferr := func(line int, format string, args ...any) error {
 		return &FormatError{Name: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -179,12 +187,10 @@ func ReadGraph(r io.Reader, name string) (*Graph, error) {
 	nHint := min(n, 1<<22)
 	g := &Graph{Xadj: make([]int64, 1, nHint+1)}
 	capHint := min(2*m, 1<<24)
-	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+	if size >= 0 {
 		// Every entry takes at least two bytes ("1 "), so the file size
 		// bounds what the header may claim.
-		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
-			capHint = min(2*m, fi.Size()/2+1)
-		}
+		capHint = min(2*m, size/2+1)
 	}
 	g.Adjncy = make([]int32, 0, capHint)
 	if hasVW {
