@@ -57,9 +57,9 @@ for name in $graphs; do
     # Wall time in milliseconds from the shell's clock (/usr/bin/time's
     # %e has 10 ms steps, too coarse for the small graphs); CPU time and
     # peak RSS from /usr/bin/time. Cases where both programs finish within
-    # a second run 5 times (alternating), and the median wall and CPU times
-    # count; cuts and memory are the same every run (both are
-    # deterministic for a fixed seed).
+    # a second run 5 times (alternating), and the median wall time, CPU
+    # time and peak RSS count (cuts are the same every run: both are
+    # deterministic for a fixed seed; a Go process's peak RSS is not).
     run_metis() {
       local t0 t1
       t0=$(date +%s%N)
@@ -67,7 +67,7 @@ for name in $graphs; do
       t1=$(date +%s%N)
       mv "$g.part.$k" "$out/metis.part"
       read -r mm mu ms < "$out/metis.time"
-      echo "$(( (t1 - t0) / 1000000 )) $(python3 -c "print($mu+$ms)")" >> "$out/metis.runs"
+      echo "$(( (t1 - t0) / 1000000 )) $(python3 -c "print($mu+$ms)") $mm" >> "$out/metis.runs"
     }
     run_ours() {
       local t0 t1
@@ -75,7 +75,7 @@ for name in $graphs; do
       /usr/bin/time -f "%M %U %S" -o "$out/ours.time" "$out/gnnpart" --parts "$k" --out "$out/ours.part" "$g" > "$out/ours.log"
       t1=$(date +%s%N)
       read -r om ou os < "$out/ours.time"
-      echo "$(( (t1 - t0) / 1000000 )) $(python3 -c "print($ou+$os)")" >> "$out/ours.runs"
+      echo "$(( (t1 - t0) / 1000000 )) $(python3 -c "print($ou+$os)") $om" >> "$out/ours.runs"
     }
     : > "$out/metis.runs"
     : > "$out/ours.runs"
@@ -85,9 +85,9 @@ for name in $graphs; do
         if [ $(((case_no + rep) % 2)) -eq 1 ]; then run_metis; run_ours; else run_ours; run_metis; fi
       done
     fi
-    median() { python3 -c "import statistics,sys; rows=[l.split() for l in open(sys.argv[1])]; print(statistics.median(float(r[0]) for r in rows)/1000, statistics.median(float(r[1]) for r in rows), len(rows))" "$1"; }
-    read -r mt mc reps < <(median "$out/metis.runs")
-    read -r ot oc _ < <(median "$out/ours.runs")
+    median() { python3 -c "import statistics,sys; rows=[l.split() for l in open(sys.argv[1])]; print(statistics.median(float(r[0]) for r in rows)/1000, statistics.median(float(r[1]) for r in rows), int(statistics.median(int(r[2]) for r in rows)), len(rows))" "$1"; }
+    read -r mt mc mm reps < <(median "$out/metis.runs")
+    read -r ot oc om _ < <(median "$out/ours.runs")
     mreported=$(sed -n 's/.*Edgecut: *\([0-9]*\).*/\1/p' "$out/metis.log")
     oreported=$(sed -n 's/.*edge cut \([0-9]*\).*/\1/p' "$out/ours.log")
     ev=$("$out/eval" -graph "$g" -k "$k" "$out/metis.part" "$out/ours.part")
@@ -134,7 +134,7 @@ print("`gnnctl partition` (pkg/partition, multilevel k-way) against `gpmetis` "
       "the whole process (reading the graph, partitioning, writing the part file), to the millisecond, "
       "and memory is peak RSS from `/usr/bin/time`, which also gives CPU time (user + system, 10 ms steps; "
       "gnnctl's counts both cores, so its wall time can be lower than its CPU time). Cases where both "
-      "programs finish within a second run 5 times, alternating, and the times are medians. Ratios are gnnctl / gpmetis (below 1 is better for gnnctl).\n")
+      "programs finish within a second run 5 times, alternating, and times and memory are medians (a Go process's peak RSS varies by up to a MiB from run to run with the collector's timing). Ratios are gnnctl / gpmetis (below 1 is better for gnnctl).\n")
 print("```\nbench/partition.sh            # or: make bench  /  bench/run.sh partition")
 print(f"# per case: gpmetis G K;  gnnpart --parts K --out ours.part G   (K in {ks}; gnnpart = gnnctl partition)")
 print("```\n")

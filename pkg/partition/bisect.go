@@ -258,17 +258,21 @@ func mlBisect(g *wgraph, tw0 int64, ub float64, p bisectParams, rng *rand.Rand) 
 		}
 	}
 	b := best
+	cur = nil
 	for l := h.depth() - 2; l >= 0; l-- {
+		cwhere := b.where
+		b = nil
+		h.releaseGraph(l + 1)
 		fine := h.at(l)
 		nb := newTwoWay(fine, tw, maxw)
 		cmap := h.cmaps[l]
 		for v := range nb.where {
-			nb.where[v] = b.where[cmap[v]]
+			nb.where[v] = cwhere[cmap[v]]
 		}
+		h.cmaps[l] = nil
 		nb.compute()
 		moved = nb.fm(p.niter, &q, locked, moved)
 		b = nb
-		h.release(l)
 	}
 	return b.where, b.cut
 }

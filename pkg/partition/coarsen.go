@@ -73,7 +73,20 @@ func coarsen(g *wgraph, to int, maxvw int32, rng *rand.Rand) *hierarchy {
 				matchTwoHop(cur, match, maxvw, 64, unmatched)
 			}
 		}
-		cg, cmap := contract(cur, match, &sc)
+		cmap, cn := matchMap(match)
+		var cg *wgraph
+		if l := h.depth() - 1; h.droppable(l) {
+			// Level l goes as soon as its matching is known: the level
+			// above it is built straight from level l-1 through both
+			// maps, so the two are never held together.
+			h.drop(l)
+			cur = nil
+			f := composeMaps(h.cmaps[l-1], cmap)
+			_, order := groupByMap(h.cmaps[l-1], n, nil)
+			cg = contractMap(h.levels[l-1], f, cn, order, &sc)
+		} else {
+			cg = contractMap(cur, cmap, cn, nil, &sc)
+		}
 		h.push(cg, cmap, match)
 		eq = false
 		done := float64(cg.n()) > coarsenFraction*float64(n) || len(cg.adj) < cg.n()
@@ -242,179 +255,4 @@ func matchTwoHop(g *wgraph, match []int32, maxvw int32, maxdeg int64, unmatched 
 		}
 	}
 	return unmatched
-}
-
-// contract builds the coarse graph of a matching: each matched pair (and
-// each unmatched vertex) becomes one coarse vertex numbered in order of its
-// smaller fine vertex; parallel edges merge (weights add) and edges inside
-// a pair vanish. It returns the coarse graph and the map from g's vertices
-// to it. sc (may be nil) holds merge tables reused across calls.
-func contract(g *wgraph, match []int32, sc *contractScratch) (*wgraph, []int32) {
-	n := g.n()
-	cmap := make([]int32, n)
-	var cn int32
-	for v := int32(0); v < int32(n); v++ {
-		if m := match[v]; v <= m {
-			cmap[v] = cn
-			cmap[m] = cn
-			cn++
-		}
-	}
-	// rep[c] = the smaller fine vertex of c; its mate is match[rep[c]].
-	rep := make([]int32, cn)
-	for v := int32(0); v < int32(n); v++ {
-		if v <= match[v] {
-			rep[cmap[v]] = v
-		}
-	}
-	cg := &wgraph{vw: make([]int32, cn), tvw: g.tvw}
-	for c := range cg.vw {
-		v := rep[c]
-		cg.vw[c] = g.vw[v]
-		if m := match[v]; m != v {
-			cg.vw[c] += g.vw[m]
-		}
-	}
-	if sc == nil {
-		sc = new(contractScratch)
-	}
-	contractAdj(g, cg, match, cmap, rep, sc)
-	return cg, cmap
-}
-
-// contractAdj fills cg's adjacency for contract, in parallel over fixed
-// chunks of coarse vertices, so the result is independent of the number of
-// goroutines. Two passes: the first counts each coarse vertex's distinct
-// neighbours, the second writes them straight into the exactly sized
-// coarse arrays. Merging twice costs less than an upper-bound-sized
-// temporary copy of the adjacency, which would be the peak of a large
-// run's memory and most of the bytes a small run allocates.
-func contractAdj(g *wgraph, cg *wgraph, match, cmap, rep []int32, sc *contractScratch) {
-	cn := len(rep)
-	const chunk = 1 << 12
-	nw := workers(cn, chunk)
-	sc.reserve(nw)
-	deg := make([]int64, cn+1)
-	parallelForW(cn, chunk, func(w, lo, hi int) {
-		countCoarse(g, match, cmap, rep, sc.table(w, cn), deg, lo, hi)
-	})
-	for c := range cn {
-		deg[c+1] += deg[c]
-	}
-	cg.xadj = deg
-	cg.adj = make([]int32, deg[cn])
-	cg.adjw = make([]int32, deg[cn])
-	// The count pass left stamps (coarse ids) in the tables; the fill pass
-	// wants -1 between coarse vertices, and leaves it.
-	for w := range nw {
-		t := sc.table(w, cn)
-		for i := range t {
-			t[i] = -1
-		}
-	}
-	parallelForW(cn, chunk, func(w, lo, hi int) {
-		fillCoarse(g, cg, match, cmap, rep, sc.table(w, cn), lo, hi)
-	})
-}
-
-// countCoarse sets deg[c+1] to the number of distinct coarse neighbours
-// of each coarse vertex c in [lo, hi). table[cu] == c marks cu as seen
-// for c, so the table needs no reset between coarse vertices (it must
-// hold no id in [lo, hi) on entry: -1 or ids of earlier chunks).
-func countCoarse(g *wgraph, match, cmap, rep, table []int32, deg []int64, lo, hi int) {
-	xadj, adj := g.xadj, g.adj
-	for c := lo; c < hi; c++ {
-		ci := int32(c)
-		table[ci] = ci // the pair's own edges vanish
-		var k int64
-		v := rep[c]
-		for _, u := range adj[xadj[v]:xadj[v+1]] {
-			if cu := cmap[u]; table[cu] != ci {
-				table[cu] = ci
-				k++
-			}
-		}
-		if m := match[v]; m != v {
-			for _, u := range adj[xadj[m]:xadj[m+1]] {
-				if cu := cmap[u]; table[cu] != ci {
-					table[cu] = ci
-					k++
-				}
-			}
-		}
-		deg[c+1] = k
-	}
-}
-
-// fillCoarse writes the merged adjacency of the coarse vertices [lo, hi)
-// into cg (whose xadj is final). table is all -1 on entry and on return;
-// in between, table[cu] is cu's slot in the current coarse vertex's list.
-func fillCoarse(g *wgraph, cg *wgraph, match, cmap, rep, table []int32, lo, hi int) {
-	xadj, adj, adjw := g.xadj, g.adj, g.adjw
-	for c := lo; c < hi; c++ {
-		ci := int32(c)
-		base := cg.xadj[c]
-		out, outw := cg.adj[base:cg.xadj[c+1]], cg.adjw[base:cg.xadj[c+1]]
-		k := int32(0)
-		v := rep[c]
-		pair := [2]int32{v, match[v]}
-		np := 2
-		if pair[1] == v {
-			np = 1
-		}
-		for _, x := range pair[:np] {
-			lo, hi := xadj[x], xadj[x+1]
-			var ws []int32 // nil: unit weights
-			if adjw != nil {
-				ws = adjw[lo:hi]
-			}
-			for i, u := range adj[lo:hi] {
-				cu := cmap[u]
-				if cu == ci {
-					continue
-				}
-				w := int32(1)
-				if ws != nil {
-					w = ws[i]
-				}
-				if p := table[cu]; p >= 0 {
-					outw[p] += w
-				} else {
-					table[cu] = k
-					out[k], outw[k] = cu, w
-					k++
-				}
-			}
-		}
-		for _, cu := range out[:k] {
-			table[cu] = -1
-		}
-	}
-}
-
-// contractScratch holds contract's merge tables, one per worker, reused
-// from level to level of one coarsening (and across the many small
-// contractions of a recursive bisection). Between uses every table is
-// all -1.
-type contractScratch struct {
-	tables [][]int32
-}
-
-// reserve makes room for nw workers' tables (before the workers start).
-func (sc *contractScratch) reserve(nw int) {
-	for len(sc.tables) < nw {
-		sc.tables = append(sc.tables, nil)
-	}
-}
-
-// table returns worker w's table with at least cn entries, all -1.
-func (sc *contractScratch) table(w, cn int) []int32 {
-	if len(sc.tables[w]) < cn {
-		t := make([]int32, cn)
-		for i := range t {
-			t[i] = -1
-		}
-		sc.tables[w] = t
-	}
-	return sc.tables[w][:cn]
 }

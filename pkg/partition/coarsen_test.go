@@ -52,6 +52,43 @@ func TestContractMatchesReference(t *testing.T) {
 	}
 }
 
+// TestComposedContractionEqualsTwo checks that contracting a graph through
+// the composition of two matchings' maps, members listed by their id one
+// level up, gives exactly the graph of two successive contractions
+// (lists in the same order, same weights), on 1-3 workers.
+func TestComposedContractionEqualsTwo(t *testing.T) {
+	r := rand.New(rand.NewPCG(testSeed(t, 9), 9))
+	for _, tc := range []struct {
+		name      string
+		n, m, iso int
+	}{
+		{"sparse", 500, 800, 50},
+		{"dense", 300, 6000, 0},
+		{"tiny", 4, 3, 0},
+		{"many-chunks", 40000, 160000, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, _ := coreGraph(randomGraph(t, tc.n, tc.m, tc.iso, r))
+			m0 := make([]int32, g.n())
+			matchRandom(g, m0, 1<<30, r)
+			g1, c0 := contract(g, m0, nil)
+			m1 := make([]int32, g1.n())
+			matchHeavyEdge(g1, m1, 1<<30, r)
+			want, c1 := contract(g1, m1, nil)
+			for _, procs := range []int{1, 2, 3} {
+				old := runtime.GOMAXPROCS(procs)
+				_, order := groupByMap(c0, g1.n(), nil)
+				got := contractMap(g, composeMaps(c0, c1), want.n(), order, nil)
+				runtime.GOMAXPROCS(old)
+				if !slices.Equal(got.xadj, want.xadj) || !slices.Equal(got.adj, want.adj) ||
+					!slices.Equal(got.adjw, want.adjw) || !slices.Equal(got.vw, want.vw) || got.tvw != want.tvw {
+					t.Fatalf("GOMAXPROCS %d: composed contraction differs from two contractions", procs)
+				}
+			}
+		})
+	}
+}
+
 // checkContraction compares cg with the contraction of g by match computed
 // with maps: one coarse vertex per pair in order of its smaller vertex,
 // weights summed, edges inside a pair gone, each list in order of first

@@ -6,37 +6,44 @@ package partition
 // On graphs whose coarse levels keep most of their edges (power-law and
 // random graphs: R-MAT's seven levels each hold about as many edges as
 // the input), storing every level is the peak of a run's memory. So a
-// large level with an odd index is dropped as soon as the level above it
-// exists, keeping only the matching that made it; at uncoarsening it is
-// contracted again from the level below, which is always kept (even
-// index), and the rebuilt graph is identical (contract is deterministic).
-// This trades one contraction per dropped level for half of the large
-// levels' memory.
+// large level with an odd index is dropped as soon as its own matching is
+// known: the level above it is contracted straight from the level below
+// it (always kept: even index) through the two maps composed, and the
+// dropped level is contracted again from the level below at uncoarsening
+// (identical: contract is deterministic). Every level but the input is
+// thus built while at most one other large level is held, and the cost is
+// one more contraction per dropped level.
 type hierarchy struct {
 	levels  []*wgraph // nil: dropped, rebuilt by at
 	cmaps   [][]int32 // cmaps[l] maps level l to level l+1
 	matches [][]int32 // matches[l] built level l+1; kept only while that level is dropped
 }
 
-// dropMinEntries: levels with at least this many adjacency entries (32 MiB
+// dropMinEntries: levels with at least this many adjacency entries (8 MiB
 // with their weights) may be dropped and rebuilt. Smaller levels cost
 // little memory, and rebuilding them would only cost time.
-var dropMinEntries = 1 << 22
+var dropMinEntries = 1 << 20
 
-// push makes cg, built from the current top by match (vertex map cmap),
-// the new top, and then drops the level below it if that level has an odd
-// index and is large.
+// droppable reports whether level l (the top, about to be coarsened) is
+// to be dropped: odd index and large.
+func (h *hierarchy) droppable(l int) bool {
+	return l%2 == 1 && len(h.levels[l].adj) >= dropMinEntries
+}
+
+// drop frees level l; matches[l-1] rebuilds it.
+func (h *hierarchy) drop(l int) {
+	h.levels[l] = nil
+}
+
+// push makes cg, built by match (vertex map cmap) from the current top or,
+// if the top was dropped, from the level below it, the new top. The
+// matching that built the level below cg is freed unless that level was
+// dropped.
 func (h *hierarchy) push(cg *wgraph, cmap, match []int32) {
 	h.levels = append(h.levels, cg)
 	h.cmaps = append(h.cmaps, cmap)
 	h.matches = append(h.matches, match)
-	l := len(h.levels) - 2
-	if l < 1 {
-		return
-	}
-	if l%2 == 1 && len(h.levels[l].adj) >= dropMinEntries {
-		h.levels[l] = nil // matches[l-1] rebuilds it
-	} else {
+	if l := len(h.levels) - 2; l >= 1 && h.levels[l] != nil {
 		h.matches[l-1] = nil
 	}
 }
@@ -65,8 +72,9 @@ func (h *hierarchy) at(l int) *wgraph {
 	return h.levels[l]
 }
 
-// release frees level l+1 and the map into it once uncoarsening has
-// projected it onto level l.
-func (h *hierarchy) release(l int) {
-	h.levels[l+1], h.cmaps[l] = nil, nil
+// releaseGraph frees level l's graph once uncoarsening has refined the
+// partition on it (the map into it, cmaps[l-1], is freed by the caller
+// after projecting).
+func (h *hierarchy) releaseGraph(l int) {
+	h.levels[l] = nil
 }

@@ -234,21 +234,28 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 	}
 	log.Debug("partition: initial", "cut", rs[0].cut, "candidates", ncand, "elapsed", time.Since(t0))
 	refineAll(nl - 1)
+	cparts := make([][]int32, ncand)
 	for l := nl - 2; l >= 0; l-- {
+		// The coarse level's graph and refinement state go before the
+		// fine level is (possibly) rebuilt: only the coarse parts and the
+		// vertex map are needed to project.
+		for c, r := range rs {
+			cparts[c], rs[c] = r.part, nil
+		}
+		h.releaseGraph(l + 1)
 		fine := h.at(l)
 		cmap := h.cmaps[l]
-		for c, r := range rs {
+		for c, cpart := range cparts {
 			fpart := make([]int32, fine.n())
-			cpart := r.part
 			parallelFor(fine.n(), 1<<14, func(lo, hi int) {
 				for v := lo; v < hi; v++ {
 					fpart[v] = cpart[cmap[v]]
 				}
 			})
-			rs[c] = nil
+			cparts[c] = nil
 			rs[c] = newKway(fine, k, fpart, maxpw)
 		}
-		h.release(l)
+		h.cmaps[l] = nil
 		refineAll(l)
 		log.Debug("partition: level", "level", l, "n", fine.n(), "cut", rs[0].cut, "maxpw", slices.Max(rs[0].pw), "limit", maxpw[0], "elapsed", time.Since(t0))
 	}
