@@ -179,6 +179,18 @@ func (p *blockPipeline) produce(free, order, work chan *parsedBlock, quit chan s
 func parseBlock(b *parsedBlock, h graphHeader) {
 	b.recs, b.adj, b.ew, b.errs = b.recs[:0], b.adj[:0], b.ew[:0], b.errs[:0]
 	data := b.data
+	// Room for the most the block can hold (an entry takes at least two
+	// bytes, a line one), so the slices never grow while parsing; a
+	// recycled block keeps its slices.
+	if most := len(data)/2 + 1; cap(b.adj) < most {
+		b.adj = make([]int32, 0, most)
+		if h.hasEW {
+			b.ew = make([]int32, 0, most)
+		}
+	}
+	if most := bytes.Count(data, []byte{'\n'}) + 1; cap(b.recs) < most {
+		b.recs = make([]record, 0, most)
+	}
 	for line := b.firstLine; len(data) > 0; line++ {
 		var ln []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
