@@ -2,7 +2,6 @@ package partition
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -208,10 +207,8 @@ func parseBlock(b *parsedBlock, h graphHeader) {
 	}
 }
 
-// errStop ends a record at its first problem.
-var errStop = errors.New("stop")
-
-// parseRecord parses one vertex line.
+// parseRecord parses one vertex line into a record, its entries and, at
+// its first problem, an error for the record.
 func parseRecord(b *parsedBlock, ln []byte, line int32, h graphHeader) {
 	rec := record{line: line}
 	for _, c := range ln {
@@ -220,72 +217,68 @@ func parseRecord(b *parsedBlock, ln []byte, line int32, h graphHeader) {
 			break
 		}
 	}
-	ri := len(b.recs)
-	fail := func(format string, args ...any) error {
-		b.errs = append(b.errs, recordError{rec: ri, format: format, args: args})
-		return errStop
+	if format, args := parseFields(b, &rec, ln, h); format != "" {
+		b.errs = append(b.errs, recordError{rec: len(b.recs), format: format, args: args})
 	}
-	f := fields{b: ln}
-	get := func(what string) (int64, bool, error) {
-		x, ok, err := f.next()
-		if err != nil {
-			return 0, false, fail("%s: %v", what, err)
-		}
-		return x, ok, nil
-	}
-	parse := func() error {
-		if h.hasSize {
-			if _, ok, err := get("size"); err != nil {
-				return err
-			} else if !ok {
-				return fail("missing size")
-			}
-		}
-		if h.hasVW {
-			w, ok, err := get("weight")
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return fail("missing weight")
-			}
-			if w > math.MaxInt32 {
-				return fail("weight %d too large", w)
-			}
-			rec.vw = int32(w)
-		}
-		for {
-			u, ok, err := get("neighbour")
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return nil
-			}
-			if u < 1 || u > h.n {
-				return fail("neighbour %d out of range [1, %d]", u, h.n)
-			}
-			// The entry counts from here: the assembler checks it for a
-			// self loop and the header's entry count before any problem
-			// with its weight, as a sequential reader would.
-			b.adj = append(b.adj, int32(u-1))
-			rec.entries++
-			if h.hasEW {
-				w, ok, err := get("edge weight")
-				if err == nil && !ok {
-					err = fail("neighbour %d has no edge weight", u)
-				}
-				if err == nil && (w < 1 || w > math.MaxInt32) {
-					err = fail("edge to %d: weight %d out of range [1, %d]", u, w, math.MaxInt32)
-				}
-				if err != nil {
-					b.ew = append(b.ew, 0)
-					return err
-				}
-				b.ew = append(b.ew, int32(w))
-			}
-		}
-	}
-	parse()
 	b.recs = append(b.recs, rec)
+}
+
+// parseFields reads a vertex line's size, weight and entries into rec and
+// b. It stops at the first problem and returns it as a format and its
+// arguments ("" for none).
+func parseFields(b *parsedBlock, rec *record, ln []byte, h graphHeader) (string, []any) {
+	f := fields{b: ln}
+	if h.hasSize {
+		if _, ok, err := f.next(); err != nil {
+			return "size: %v", []any{err}
+		} else if !ok {
+			return "missing size", nil
+		}
+	}
+	if h.hasVW {
+		w, ok, err := f.next()
+		if err != nil {
+			return "weight: %v", []any{err}
+		}
+		if !ok {
+			return "missing weight", nil
+		}
+		if w > math.MaxInt32 {
+			return "weight %d too large", []any{w}
+		}
+		rec.vw = int32(w)
+	}
+	for {
+		u, ok, err := f.next()
+		if err != nil {
+			return "neighbour: %v", []any{err}
+		}
+		if !ok {
+			return "", nil
+		}
+		if u < 1 || u > h.n {
+			return "neighbour %d out of range [1, %d]", []any{u, h.n}
+		}
+		// The entry counts from here: the assembler checks it for a self
+		// loop and the header's entry count before any problem with its
+		// weight, as a sequential reader would.
+		b.adj = append(b.adj, int32(u-1))
+		rec.entries++
+		if !h.hasEW {
+			continue
+		}
+		w, ok, err := f.next()
+		switch {
+		case err != nil:
+			b.ew = append(b.ew, 0)
+			return "edge weight: %v", []any{err}
+		case !ok:
+			b.ew = append(b.ew, 0)
+			return "neighbour %d has no edge weight", []any{u}
+		case w < 1 || w > math.MaxInt32:
+			b.ew = append(b.ew, 0)
+			return "edge to %d: weight %d out of range [1, %d]", []any{u, w, math.MaxInt32}
+		}
+		b.ew = append(b.ew, int32(w))
+	}
 }
