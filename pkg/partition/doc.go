@@ -50,4 +50,13 @@
 // weight w iff v lists u with weight w) and free of self loops. [FromCOO]
 // builds such a graph from any edge list (it symmetrises, merges duplicate
 // edges and drops self loops); [Graph.Validate] checks a graph built by hand.
+// [ReadGraph] parses a .graph file on every core and checks it the same way,
+// naming the first bad line.
+//
+// # Memory
+//
+// The hierarchy keeps every coarse level but large odd-numbered ones, which
+// are dropped as soon as their matching is known: the level above is
+// contracted straight from the level below through the composed vertex
+// maps, and the dropped level is rebuilt, identically, on the way back.
 package partition
