@@ -140,7 +140,7 @@ func recursiveBisection(g *wgraph, k int, first int32, ub float64, p bisectParam
 // graphs whose coarsest level stays dense (a 1M-vertex SBM: 33k vertices,
 // 13M entries) two concurrent hierarchies were the peak of the whole run's
 // memory (1.28 GB against 0.71 GB after coarsening); one at a time still
-// uses both cores in contractAdj.
+// uses both cores in contractMap.
 const parallelTriesMaxEntries = 1 << 21
 
 // initialPartition partitions the coarsest graph into k parts: tries
