@@ -262,7 +262,7 @@ func mlBisect(g *wgraph, tw0 int64, ub float64, p bisectParams, rng *rand.Rand) 
 	for l := h.depth() - 2; l >= 0; l-- {
 		cwhere := b.where
 		b = nil
-		h.releaseGraph(l + 1)
+		h.drop(l + 1)
 		fine := h.at(l)
 		nb := newTwoWay(fine, tw, maxw)
 		cmap := h.cmaps[l]

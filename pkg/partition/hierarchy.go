@@ -30,7 +30,9 @@ func (h *hierarchy) droppable(l int) bool {
 	return l%2 == 1 && len(h.levels[l].adj) >= dropMinEntries
 }
 
-// drop frees level l; matches[l-1] rebuilds it.
+// drop frees level l's graph: while coarsening, a level matches[l-1]
+// rebuilds on demand (at); while uncoarsening, one whose partition has
+// been projected down (the caller frees cmaps[l-1] after projecting).
 func (h *hierarchy) drop(l int) {
 	h.levels[l] = nil
 }
@@ -70,11 +72,4 @@ func (h *hierarchy) at(l int) *wgraph {
 		h.matches[l-1] = nil
 	}
 	return h.levels[l]
-}
-
-// releaseGraph frees level l's graph once uncoarsening has refined the
-// partition on it (the map into it, cmaps[l-1], is freed by the caller
-// after projecting).
-func (h *hierarchy) releaseGraph(l int) {
-	h.levels[l] = nil
 }

@@ -242,7 +242,7 @@ func partitionCore(core *wgraph, k int, maxpw []int64, o Options) []int32 {
 		for c, r := range rs {
 			cparts[c], rs[c] = r.part, nil
 		}
-		h.releaseGraph(l + 1)
+		h.drop(l + 1)
 		fine := h.at(l)
 		cmap := h.cmaps[l]
 		for c, cpart := range cparts {

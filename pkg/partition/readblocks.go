@@ -13,6 +13,7 @@ import (
 type parsedBlock struct {
 	data      []byte
 	firstLine int   // line number of data's first line
+	newlines  int   // newlines in data (the producer counts them)
 	readErr   error // the read that ended the input, if it failed
 	done      chan struct{}
 
@@ -98,9 +99,7 @@ func (p *blockPipeline) run(add func(*parsedBlock) error) error {
 		}
 		free <- b
 	}
-	close(quit)
-	for range order { // what was queued after the stop; the producer ends on quit
-	}
+	close(quit) // the producer stops; the workers finish what it queued
 	wg.Wait()
 	return err
 }
@@ -160,7 +159,8 @@ func (p *blockPipeline) produce(free, order, work chan *parsedBlock, quit chan s
 		}
 		carry = append(carry[:0], buf[cut:]...)
 		b.data, b.firstLine = buf[:cut], line
-		line += bytes.Count(b.data, []byte{'\n'})
+		b.newlines = bytes.Count(b.data, []byte{'\n'})
+		line += b.newlines
 		if eof && cut > 0 && buf[cut-1] != '\n' {
 			line++ // a last line without a newline
 		}
@@ -187,7 +187,7 @@ func parseBlock(b *parsedBlock, h graphHeader) {
 			b.ew = make([]int32, 0, most)
 		}
 	}
-	if most := bytes.Count(data, []byte{'\n'}) + 1; cap(b.recs) < most {
+	if most := b.newlines + 1; cap(b.recs) < most {
 		b.recs = make([]record, 0, most)
 	}
 	for line := b.firstLine; len(data) > 0; line++ {

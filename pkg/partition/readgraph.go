@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"sort"
 )
 
 // ReadGraph reads a graph in METIS's .graph format: '%' comment lines; a
@@ -245,17 +246,9 @@ func (a *assembler) finish(lines int) error {
 
 // lineOf returns the line of vertex v (0-based).
 func (a *assembler) lineOf(v int) int {
-	lo, hi := 0, len(a.marks) // last mark with .v <= v
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if a.marks[mid].v <= v {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	if len(a.marks) == 0 {
+	i := sort.Search(len(a.marks), func(i int) bool { return a.marks[i].v > v }) - 1
+	if i < 0 {
 		return 0
 	}
-	return a.marks[lo].line + v - a.marks[lo].v
+	return a.marks[i].line + v - a.marks[i].v
 }
